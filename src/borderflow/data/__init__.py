@@ -1,0 +1,1 @@
+"""Everything that reads files: shipped sources, the DuckDB warehouse, scenario files."""

@@ -1,0 +1,1 @@
+"""Planning: what-if scenarios, staffing optimiser, parameter sweeps (to come)."""
