@@ -1,0 +1,322 @@
+"""Queueing theory written on the test side, independently of the kernel.
+
+Times are in minutes and rates in vehicles per minute unless a name says otherwise
+(``rates_per_hour``). Nothing here imports :mod:`borderflow`.
+
+Contents
+--------
+- Erlang B / Erlang C (probability of waiting) and the M/M/c mean wait in queue.
+- Pollaczek–Khinchine mean wait for M/G/1 from the service mean and squared
+  coefficient of variation (SCV).
+- Daley's asymptotic variance of the M/M/1 mean wait (expected standard error of a
+  long-run estimate).
+- A Kolmogorov forward-equation solver for M(t)/M/c with piecewise-constant hourly
+  arrival rates and a constant number of servers, on a truncated state space, giving
+  p(t), L_q(t) and the mean wait of the horizon's arrivals when the queue is drained.
+- Batch-means and ratio-estimator standard errors for simulation output.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from scipy.linalg import expm
+
+__all__ = [
+    "TransientSolution",
+    "batch_means_se",
+    "erlang_b",
+    "erlang_c",
+    "mm1_mean_wait_asymptotic_variance",
+    "mmc_mean_wait",
+    "mmc_mean_wait_drained_day",
+    "pk_mean_wait",
+    "ratio_estimate",
+    "solve_mtmc",
+]
+
+
+# --------------------------------------------------------------------------- Erlang
+def erlang_b(servers: int, offered_load: float) -> float:
+    """Erlang B blocking probability by the stable recursion B(k) = aB(k-1)/(k + aB(k-1)).
+
+    Parameters
+    ----------
+    servers : int
+        Number of servers c >= 1.
+    offered_load : float
+        a = λ/μ in erlangs (>= 0).
+    """
+    if servers < 1 or offered_load < 0 or not math.isfinite(offered_load):
+        raise ValueError(
+            f"erlang_b: need servers >= 1 and load >= 0, got {servers}, {offered_load}"
+        )
+    b = 1.0
+    for k in range(1, servers + 1):
+        b = offered_load * b / (k + offered_load * b)
+    return b
+
+
+def erlang_c(servers: int, offered_load: float) -> float:
+    """Erlang C probability that an arrival waits, for M/M/c with load a < c.
+
+    Uses C = c·B / (c − a(1 − B)) with B the Erlang B value, which stays accurate for
+    thousands of servers (no factorials or powers).
+    """
+    if offered_load >= servers:
+        raise ValueError(f"erlang_c: unstable, load {offered_load} >= servers {servers}")
+    b = erlang_b(servers, offered_load)
+    return servers * b / (servers - offered_load * (1.0 - b))
+
+
+def mmc_mean_wait(arrival_rate_per_min: float, mean_service_min: float, servers: int) -> float:
+    """Mean wait in queue Wq (minutes) of M/M/c: C(c, a) / (cμ − λ)."""
+    a = arrival_rate_per_min * mean_service_min
+    mu = 1.0 / mean_service_min
+    return erlang_c(servers, a) / (servers * mu - arrival_rate_per_min)
+
+
+def pk_mean_wait(arrival_rate_per_min: float, mean_service_min: float, scv: float) -> float:
+    """Pollaczek–Khinchine mean wait in queue (minutes) of M/G/1.
+
+    Wq = λ E[S²] / (2(1 − ρ)) with E[S²] = m²(1 + SCV).
+
+    Parameters
+    ----------
+    arrival_rate_per_min : float
+        Poisson arrival rate λ (vehicles/minute).
+    mean_service_min : float
+        Mean service time m (minutes).
+    scv : float
+        Squared coefficient of variation of the service time (0 deterministic, 1/k
+        Erlang-k, 1 exponential, (sd/m)² lognormal).
+    """
+    rho = arrival_rate_per_min * mean_service_min
+    if not 0 <= rho < 1:
+        raise ValueError(f"pk_mean_wait: need 0 <= rho < 1, got {rho}")
+    second_moment = mean_service_min**2 * (1.0 + scv)
+    return arrival_rate_per_min * second_moment / (2.0 * (1.0 - rho))
+
+
+def mm1_mean_wait_asymptotic_variance(rho: float, mean_service_min: float) -> float:
+    """Asymptotic variance constant σ² of the M/M/1 customer-average wait in queue.
+
+    Var(W̄_n) ≈ σ²/n for n customers, with (Daley 1968)
+    σ² = ρ(2 + 5ρ − 4ρ² + ρ³) / (μ²(1 − ρ)⁴)   [minutes²].
+    """
+    mu = 1.0 / mean_service_min
+    return rho * (2 + 5 * rho - 4 * rho**2 + rho**3) / (mu**2 * (1 - rho) ** 4)
+
+
+# ------------------------------------------------------------------ statistics
+def batch_means_se(values: NDArray[np.float64], batches: int = 200) -> float:
+    """Standard error of the mean of a correlated sequence by non-overlapping batch means.
+
+    The sequence (in arrival order) is cut into ``batches`` equal batches; the standard
+    error is sd(batch means)/sqrt(batches). Batches must be much longer than the
+    correlation time of the sequence.
+    """
+    n = values.size // batches * batches
+    if n == 0:
+        raise ValueError("batch_means_se: fewer values than batches")
+    means = values[:n].reshape(batches, -1).mean(axis=1)
+    return float(means.std(ddof=1) / math.sqrt(batches))
+
+
+def ratio_estimate(
+    numerators: NDArray[np.float64], denominators: NDArray[np.float64]
+) -> tuple[float, float]:
+    """Pooled ratio Σx/Σy over independent replications and its delta-method standard error.
+
+    Used for the mean wait of a day's vehicles: total wait over total vehicles, which
+    converges to E[total wait]/E[vehicles] — the quantity Little's law gives — whereas
+    the average of per-day means would not.
+    """
+    x = np.asarray(numerators, dtype=np.float64)
+    y = np.asarray(denominators, dtype=np.float64)
+    r = float(x.sum() / y.sum())
+    resid = x - r * y
+    se = float(np.sqrt(resid.var(ddof=1) / x.size) / y.mean())
+    return r, se
+
+
+# ------------------------------------------------------------ Kolmogorov solver
+@dataclass(frozen=True)
+class TransientSolution:
+    """Transient solution of M(t)/M/c from an empty system.
+
+    Attributes
+    ----------
+    times_min : ndarray
+        Grid times (minutes), 0 to 60·H.
+    probabilities : ndarray
+        p_n(t) on the grid, shape (len(times_min), truncation + 1).
+    queue_length : ndarray
+        Expected number waiting L_q(t) on the grid (vehicles).
+    queue_integral_horizon : float
+        ∫_0^T L_q dt (vehicle-minutes), integrated exactly alongside p.
+    queue_integral_drain : float
+        ∫_T^∞ L_q dt (vehicle-minutes) with no arrivals after T (exact, closed form).
+    expected_arrivals : float
+        ∫_0^T λ dt (vehicles).
+    truncation : int
+        Largest state kept.
+    escaped_mass : float
+        Probability that the process tried to leave the truncated space (< tolerance).
+    """
+
+    times_min: NDArray[np.float64]
+    probabilities: NDArray[np.float64]
+    queue_length: NDArray[np.float64]
+    queue_integral_horizon: float
+    queue_integral_drain: float
+    expected_arrivals: float
+    truncation: int
+    escaped_mass: float
+
+    @property
+    def mean_wait_min(self) -> float:
+        """Mean wait (minutes) of the vehicles arriving in [0, T], run until empty.
+
+        Little's law over the whole busy horizon, starting and ending empty:
+        W = ∫_0^∞ L_q dt / ∫_0^T λ dt.
+        """
+        return (self.queue_integral_horizon + self.queue_integral_drain) / self.expected_arrivals
+
+
+def _generator_with_accumulator(lam: float, mu: float, servers: int, n_max: int) -> sp.csc_matrix:
+    """Matrix A of x' = A x, x = (p_0..p_N, p_escaped, ∫L_q).
+
+    Births from state N go to an absorbing "escaped" state so that the mass lost by
+    truncation is measured, not silently reflected.
+    """
+    size = n_max + 3
+    esc, acc = n_max + 1, n_max + 2
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for n in range(n_max + 1):
+        death = mu * min(n, servers)
+        out = lam + death
+        rows.append(n)
+        cols.append(n)
+        vals.append(-out)
+        rows.append(n + 1 if n < n_max else esc)
+        cols.append(n)
+        vals.append(lam)
+        if n > 0:
+            rows.append(n - 1)
+            cols.append(n)
+            vals.append(death)
+        if n > servers:
+            rows.append(acc)
+            cols.append(n)
+            vals.append(float(n - servers))
+    return sp.csc_matrix((vals, (rows, cols)), shape=(size, size))
+
+
+def _solve_once(
+    rates_per_hour: Sequence[float],
+    servers: int,
+    mean_service_min: float,
+    n_max: int,
+    grid_per_hour: int,
+) -> TransientSolution:
+    mu = 1.0 / mean_service_min
+    x = np.zeros(n_max + 3)
+    x[0] = 1.0
+    times = [0.0]
+    states = [x.copy()]
+    step = 60.0 / grid_per_hour
+    propagators: dict[float, NDArray[np.float64]] = {}
+    for h, rate in enumerate(rates_per_hour):
+        # Exact propagator exp(A·Δt) of the piece, computed once per distinct rate.
+        if rate not in propagators:
+            a = _generator_with_accumulator(rate / 60.0, mu, servers, n_max)
+            propagators[rate] = expm(a.toarray() * step)
+        prop = propagators[rate]
+        for k in range(1, grid_per_hour + 1):
+            x = prop @ x
+            states.append(x.copy())
+            times.append(60.0 * h + k * step)
+    probs = np.clip(np.asarray(states)[:, : n_max + 1], 0.0, None)
+    excess = np.clip(np.arange(n_max + 1) - servers, 0, None).astype(np.float64)
+    # After T the queue only drains at rate cμ: from n > c the waiting vehicles
+    # accumulate (n−c) + (n−c−1) + … + 1 vehicle-intervals of mean length 1/(cμ).
+    drain = float(np.sum(x[: n_max + 1] * excess * (excess + 1.0)) / (2.0 * servers * mu))
+    return TransientSolution(
+        times_min=np.asarray(times),
+        probabilities=probs,
+        queue_length=probs @ excess,
+        queue_integral_horizon=float(x[n_max + 2]),
+        queue_integral_drain=drain,
+        expected_arrivals=float(np.sum(rates_per_hour)),
+        truncation=n_max,
+        escaped_mass=float(x[n_max + 1]),
+    )
+
+
+def solve_mtmc(
+    rates_per_hour: Sequence[float],
+    servers: int,
+    mean_service_min: float,
+    *,
+    grid_per_hour: int = 60,
+    tail_tolerance: float = 1e-9,
+    max_states: int = 20_000,
+) -> TransientSolution:
+    """Solve the Kolmogorov forward equations of M(t)/M/c from an empty system.
+
+    The arrival rate is constant within each hour; each grid step is advanced exactly
+    by the matrix exponential exp(A·Δt) (``scipy.linalg.expm``, cached per distinct
+    rate), with ∫L_q dt carried as an extra state so the integral is exact rather than
+    a quadrature.
+    The state space is truncated at N, chosen from a fluid estimate of the peak queue
+    and doubled until the probability ever to exceed N is below ``tail_tolerance``.
+
+    Parameters
+    ----------
+    rates_per_hour : sequence of float
+        Arrival rate in each hour (vehicles/hour).
+    servers : int
+        Constant number of booths c.
+    mean_service_min : float
+        Mean exponential service time (minutes).
+    grid_per_hour : int
+        Grid points per hour for the returned p(t).
+    tail_tolerance : float
+        Largest acceptable escaped probability mass.
+    max_states : int
+        Give up above this truncation.
+    """
+    if servers < 1 or mean_service_min <= 0 or any(r < 0 for r in rates_per_hour):
+        raise ValueError("solve_mtmc: need servers >= 1, mean service > 0, rates >= 0")
+    capacity_per_hour = servers * 60.0 / mean_service_min
+    queue, peak, peak_rate = 0.0, 0.0, 0.0
+    for rate in rates_per_hour:
+        queue = max(queue + rate - capacity_per_hour, 0.0)
+        peak = max(peak, queue)
+        peak_rate = max(peak_rate, rate)
+    n_max = servers + int(peak) + 60 + int(10 * math.sqrt(peak + peak_rate))
+    while True:
+        sol = _solve_once(rates_per_hour, servers, mean_service_min, n_max, grid_per_hour)
+        if sol.escaped_mass < tail_tolerance:
+            return sol
+        if 2 * n_max > max_states:
+            raise RuntimeError(
+                f"solve_mtmc: escaped mass {sol.escaped_mass:.2e} at N = {n_max}; "
+                f"max_states = {max_states} too small"
+            )
+        n_max *= 2
+
+
+def mmc_mean_wait_drained_day(
+    rates_per_hour: Sequence[float], servers: int, mean_service_min: float
+) -> float:
+    """Mean wait (minutes) of a horizon's arrivals in M(t)/M/c run until empty."""
+    return solve_mtmc(rates_per_hour, servers, mean_service_min).mean_wait_min
