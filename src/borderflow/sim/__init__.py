@@ -1,1 +1,66 @@
-"""The simulation kernel: ports of entry as lanes and booths. No I/O, no global state."""
+"""The simulation kernel: ports of entry as lanes and booths. No I/O, no global state.
+
+Semantics: ``docs/kernel-semantics.md``. Typical use::
+
+    from borderflow.sim import parse_scenario, simulate
+    result = simulate(parse_scenario(text), replications=10, seed=1)
+"""
+
+from borderflow.sim.api import ENGINES, Engine, run_draws, run_replication, simulate
+from borderflow.sim.distributions import (
+    Deterministic,
+    Distribution,
+    Empirical,
+    Erlang,
+    Exponential,
+    Lognormal,
+)
+from borderflow.sim.draws import VehicleDraws, draw_vehicles, replication_seeds
+from borderflow.sim.errors import SpecError
+from borderflow.sim.records import StaffingChanges, VehicleRecords
+from borderflow.sim.spec import (
+    CHOICE_RULES,
+    DIRECTIONS,
+    LANE_TYPES,
+    BoothSchedule,
+    InitialQueue,
+    LaneGroup,
+    PortSpec,
+    QueueStorage,
+    QueueTrigger,
+    Secondary,
+    Staffing,
+    TrafficClass,
+)
+
+__all__ = [
+    "CHOICE_RULES",
+    "DIRECTIONS",
+    "ENGINES",
+    "LANE_TYPES",
+    "BoothSchedule",
+    "Deterministic",
+    "Distribution",
+    "Empirical",
+    "Engine",
+    "Erlang",
+    "Exponential",
+    "InitialQueue",
+    "LaneGroup",
+    "Lognormal",
+    "PortSpec",
+    "QueueStorage",
+    "QueueTrigger",
+    "Secondary",
+    "SpecError",
+    "Staffing",
+    "StaffingChanges",
+    "TrafficClass",
+    "VehicleDraws",
+    "VehicleRecords",
+    "draw_vehicles",
+    "replication_seeds",
+    "run_draws",
+    "run_replication",
+    "simulate",
+]

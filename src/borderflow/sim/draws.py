@@ -1,0 +1,225 @@
+"""Every random number of a replication, drawn up front (common random numbers).
+
+Both engines consume the same :class:`VehicleDraws`, so two engines, or two scenarios that
+differ only in booths, staffing or the choice rule, see exactly the same vehicles.
+
+Draw order for one replication (fixed; see ``docs/kernel-semantics.md``), all from one
+``Generator(PCG64(seed_sequence))``:
+
+1. ``poisson(Λ)`` for all hours at once, ``Λ[h]`` = the sum of the Poisson classes'
+   rates in hour ``h`` [vehicles/hour], i.e. the expected arrivals in that hour.
+2. ``standard_exponential(N_p + H)``: sorted uniform times within each hour by
+   exponential spacings (hour ``h`` uses ``n_h + 1`` consecutive values), ``60 h + 60 u``.
+3. ``random(N_p)``: class of each (sorted) Poisson arrival, categorical with the hour's
+   class proportions (inverse CDF by ``searchsorted``, side ``right``).
+4. Trace-driven classes add their recorded times (no draws). Initial-queue vehicles come
+   first (time 0, in listed order); the rest are merged by a stable sort on time (Poisson
+   before trace at equal times, trace classes in class order).
+5. Primary service: for each class ``k`` in class order, for each lane type of its
+   ``service`` in lane-type order: ``sample(rng, n_k)`` for the class's vehicles in
+   vehicle order.
+6. ``random(N)``: referral flag ``u < referral_probability[class]``.
+7. Secondary service: for each class with a ``secondary_service``, in class order,
+   ``sample(rng, n_k)`` for all of the class's vehicles (NaN for other classes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+from borderflow.sim.spec import LANE_TYPES, PortSpec
+
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+IntArray: TypeAlias = npt.NDArray[np.int64]
+Int32Array: TypeAlias = npt.NDArray[np.int32]
+BoolArray: TypeAlias = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, eq=False)
+class VehicleDraws:
+    """All random draws of one replication, one row per vehicle in processing order.
+
+    Vehicles are sorted by arrival time (non-decreasing); the first ``n_initial`` are the
+    initial queue (arrival 0, lane group ``initial_group``). Engines process vehicles in
+    index order at equal times.
+
+    Attributes
+    ----------
+    arrival_min : ndarray of float64, shape (N,)
+        Arrival time [minutes from the start of the horizon].
+    class_index : ndarray of int32, shape (N,)
+        Traffic class (index into ``spec.classes``).
+    service_min : ndarray of float64, shape (N, L)
+        Primary service time [minutes] in each lane type of ``service_lane_types``
+        (column ``j`` is lane type ``service_lane_types[j]``); NaN where the vehicle's
+        class has no service time for that lane type.
+    service_lane_types : tuple of int
+        Lane-type index of each column of ``service_min``.
+    referred : ndarray of bool, shape (N,)
+        Whether the vehicle is referred to secondary inspection.
+    secondary_min : ndarray of float64, shape (N,)
+        Secondary service time [minutes] (NaN for classes without secondary service).
+    initial_group : ndarray of int64, shape (n_initial,)
+        Lane group of each initial-queue vehicle (they are vehicles ``0..n_initial-1``).
+    """
+
+    arrival_min: FloatArray
+    class_index: Int32Array
+    service_min: FloatArray
+    service_lane_types: tuple[int, ...]
+    referred: BoolArray
+    secondary_min: FloatArray
+    initial_group: IntArray
+
+    @property
+    def n(self) -> int:
+        """Number of vehicles."""
+        return int(self.arrival_min.shape[0])
+
+    @property
+    def n_initial(self) -> int:
+        """Number of initial-queue vehicles (the first ones)."""
+        return int(self.initial_group.shape[0])
+
+    @property
+    def service_column(self) -> IntArray:
+        """Column of ``service_min`` for each lane type (length 6; -1 if absent)."""
+        out = np.full(len(LANE_TYPES), -1, dtype=np.int64)
+        for j, lt in enumerate(self.service_lane_types):
+            out[lt] = j
+        return out
+
+    def group_service_min(self, spec: PortSpec) -> FloatArray:
+        """Service time of each vehicle in each lane group, shape (N, n_groups) [minutes]."""
+        cols = self.service_column[spec.group_lane_type]
+        out = np.full((self.n, spec.n_groups), np.nan)
+        for g, c in enumerate(cols):
+            if c >= 0:
+                out[:, g] = self.service_min[:, c]
+        return out
+
+
+def _sorted_times_in_hours(rng: np.random.Generator, counts: IntArray) -> FloatArray:
+    """Sorted uniform arrival times within each hour [minutes], by exponential spacings.
+
+    The order statistics of ``n`` uniforms on (0, 1) are ``S_i / S_{n+1}`` with ``S`` the
+    partial sums of ``n + 1`` standard exponentials, so no sort is needed (a sort of 10^7
+    values costs about twice as much). One extra exponential closes each hour.
+    """
+    H = counts.shape[0]
+    n_p = int(counts.sum())
+    spacings = rng.standard_exponential(n_p + H)
+    csum = np.cumsum(spacings)
+    ends = np.cumsum(counts + 1) - 1  # index of each hour's closing spacing
+    starts_base = np.concatenate(([0.0], csum[ends[:-1]]))  # partial sum before the hour
+    totals = csum[ends] - starts_base
+    keep = np.ones(n_p + H, dtype=np.bool_)
+    keep[ends] = False
+    hour_of = np.repeat(np.arange(H, dtype=np.int64), counts)
+    u = (csum[keep] - starts_base[hour_of]) / totals[hour_of]
+    times: FloatArray = 60.0 * hour_of + 60.0 * u
+    return times
+
+
+def draw_vehicles(spec: PortSpec, seed_sequence: np.random.SeedSequence) -> VehicleDraws:
+    """Draw every vehicle of one replication, up front, in the documented order.
+
+    Parameters
+    ----------
+    spec : PortSpec
+        The port; only its classes, horizon and initial queue affect the draws.
+    seed_sequence : numpy.random.SeedSequence
+        The replication's seed sequence (``SeedSequence(seed).spawn(R)[r]``).
+
+    Returns
+    -------
+    VehicleDraws
+        Arrival times [minutes], classes, service times [minutes], referrals and
+        secondary times, in processing order.
+    """
+    rng = np.random.Generator(np.random.PCG64(seed_sequence))
+    K = spec.n_classes
+    rates = spec.rate_matrix  # (H, K) vehicles/hour
+    hourly_total = rates.sum(axis=1)
+
+    # 1-3: Poisson arrivals, piecewise constant per hour.
+    counts = rng.poisson(hourly_total)
+    n_p = int(counts.sum())
+    times_p = _sorted_times_in_hours(rng, counts)
+    u_class = rng.random(n_p)
+    class_p = np.empty(n_p, dtype=np.int32)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cum = np.cumsum(rates, axis=1) / hourly_total[:, None]
+    cum[:, -1] = 1.0  # exact upper end: u < 1 never falls past the last class
+    bounds = np.concatenate(([0], np.cumsum(counts)))
+    for h in np.flatnonzero(counts):
+        lo, hi = bounds[h], bounds[h + 1]
+        class_p[lo:hi] = np.searchsorted(cum[h], u_class[lo:hi], side="right")
+
+    # 4: trace-driven classes and the initial queue.
+    trace_t = [np.asarray(c.arrival_times_min) for c in spec.classes if c.trace_driven]
+    trace_k = [
+        np.full(len(c.arrival_times_min or ()), k, dtype=np.int32)
+        for k, c in enumerate(spec.classes)
+        if c.trace_driven
+    ]
+    if trace_t:
+        times = np.concatenate([times_p, *trace_t])
+        classes = np.concatenate([class_p, *trace_k])
+        order = np.argsort(times, kind="stable")
+        times = times[order]
+        classes = classes[order]
+    else:
+        times, classes = times_p, class_p
+    init_k = [
+        spec.class_index(iq.traffic_class) for iq in spec.initial_queue for _ in range(iq.count)
+    ]
+    init_g = [spec.group_index(iq.group) for iq in spec.initial_queue for _ in range(iq.count)]
+    if init_k:
+        times = np.concatenate([np.zeros(len(init_k)), times])
+        classes = np.concatenate([np.asarray(init_k, dtype=np.int32), classes])
+    N = int(times.shape[0])
+
+    # 5: primary service for every lane type the class may use.
+    lane_types = spec.service_lane_types
+    col_of = {lt: j for j, lt in enumerate(lane_types)}
+    service = np.full((N, len(lane_types)), np.nan)
+    members = [np.flatnonzero(classes == k) for k in range(K)]
+    for k, c in enumerate(spec.classes):
+        idx = members[k]
+        for lt_name, dist in c.service.items():
+            service[idx, col_of[LANE_TYPES.index(lt_name)]] = dist.sample(rng, idx.size)
+
+    # 6: referral flags.
+    p_ref = np.array([c.referral_probability for c in spec.classes])
+    referred = rng.random(N) < p_ref[classes]
+
+    # 7: secondary service times.
+    secondary = np.full(N, np.nan)
+    for k, c in enumerate(spec.classes):
+        if c.secondary_service is not None:
+            secondary[members[k]] = c.secondary_service.sample(rng, members[k].size)
+
+    return VehicleDraws(
+        arrival_min=times,
+        class_index=classes.astype(np.int32, copy=False),
+        service_min=service,
+        service_lane_types=lane_types,
+        referred=referred,
+        secondary_min=secondary,
+        initial_group=np.asarray(init_g, dtype=np.int64),
+    )
+
+
+def replication_seeds(seed: int, replications: int) -> list[np.random.SeedSequence]:
+    """Seed sequences of ``replications`` replications: ``SeedSequence(seed).spawn(R)``."""
+    if replications < 1:
+        raise ValueError(f"replications = {replications}: must be >= 1")
+    return np.random.SeedSequence(seed).spawn(replications)
+
+
+__all__ = ["VehicleDraws", "draw_vehicles", "replication_seeds"]

@@ -1,0 +1,640 @@
+"""The port specification: a frozen, validated description of one direction of a crossing.
+
+See ``docs/kernel-semantics.md`` for what a specification means. Construction checks every
+field and raises :class:`~borderflow.sim.errors.SpecError` naming the field path and value.
+Times are in minutes, rates in vehicles/hour.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any, Literal, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+from borderflow.sim.distributions import (
+    Deterministic,
+    Distribution,
+    Empirical,
+    Erlang,
+    Exponential,
+    Lognormal,
+)
+from borderflow.sim.errors import SpecError
+
+#: Lane types in their fixed order; a lane type's index is its position here.
+LANE_TYPES: tuple[str, ...] = ("general", "nexus", "ready", "commercial", "bus", "pedestrian")
+#: Directions: U.S.-bound is inspected by CBP, Canada-bound by CBSA.
+DIRECTIONS: tuple[str, ...] = ("US-bound", "Canada-bound")
+#: Lane-choice rules both engines implement (see kernel-semantics.md).
+CHOICE_RULES: tuple[str, ...] = ("least_expected_wait", "shortest_queue")
+
+_DISTRIBUTIONS = (Exponential, Deterministic, Erlang, Lognormal, Empirical)
+
+IntArray: TypeAlias = npt.NDArray[np.int64]
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+BoolArray: TypeAlias = npt.NDArray[np.bool_]
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
+def _check_name(field_name: str, value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise SpecError(f"{field_name} = {value!r}: must be a non-empty string")
+
+
+@dataclass(frozen=True)
+class BoothSchedule:
+    """Booths open in each hour of the horizon.
+
+    Parameters
+    ----------
+    booths : tuple of int
+        Booths open in hour ``h`` (``booths[h]``), each >= 0; length ``horizon_hours``, or
+        length 1 for a constant count.
+    """
+
+    booths: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        raw: Any = self.booths
+        values: tuple[Any, ...] = (raw,) if _is_int(raw) else tuple(raw)
+        if len(values) == 0:
+            raise SpecError("booths = (): needs at least one hour")
+        for h, b in enumerate(values):
+            if not _is_int(b) or b < 0:
+                raise SpecError(f"booths[{h}] = {b!r}: booth counts must be integers >= 0")
+        if all(b == 0 for b in values):
+            raise SpecError(f"booths = {list(values)!r}: all zero, the group never opens")
+        object.__setattr__(self, "booths", tuple(int(b) for b in values))
+
+    def per_hour(self, horizon_hours: int) -> tuple[int, ...]:
+        """Return the booth count of every hour of a horizon of ``horizon_hours`` hours."""
+        if len(self.booths) == 1:
+            return self.booths * horizon_hours
+        return self.booths
+
+    def drain_booths(self, horizon_hours: int) -> int:
+        """Booths open after the horizon when draining: the last hour's, or the maximum."""
+        last = self.per_hour(horizon_hours)[-1]
+        return last if last > 0 else max(self.booths)
+
+
+@dataclass(frozen=True)
+class QueueTrigger:
+    """Queue-triggered staffing: officers open booths when the queue per booth is long.
+
+    Parameters
+    ----------
+    min_booths : int
+        Booths always open, >= 0 (the count at t = 0).
+    max_booths : int
+        Most booths that can be open, >= max(1, ``min_booths``).
+    open_above : float
+        Open another booth while vehicles waiting per open booth exceed this [vehicles].
+    close_below : float
+        Close a booth while vehicles waiting per open booth fall below this [vehicles];
+        0 <= ``close_below`` <= ``open_above``.
+    """
+
+    min_booths: int
+    max_booths: int
+    open_above: float
+    close_below: float
+
+    def __post_init__(self) -> None:
+        if not _is_int(self.min_booths) or self.min_booths < 0:
+            raise SpecError(f"min_booths = {self.min_booths!r}: must be an integer >= 0")
+        if not _is_int(self.max_booths) or self.max_booths < self.min_booths or self.max_booths < 1:
+            raise SpecError(
+                f"max_booths = {self.max_booths!r}: must be an integer >= 1 and >= "
+                f"min_booths ({self.min_booths})"
+            )
+        for name in ("open_above", "close_below"):
+            v = getattr(self, name)
+            if not _is_number(v) or not math.isfinite(v) or v < 0:
+                raise SpecError(f"{name} = {v!r}: must be finite and >= 0")
+        if self.close_below > self.open_above:
+            raise SpecError(
+                f"close_below = {self.close_below!r}: must be <= open_above ({self.open_above!r})"
+            )
+        object.__setattr__(self, "min_booths", int(self.min_booths))
+        object.__setattr__(self, "max_booths", int(self.max_booths))
+        object.__setattr__(self, "open_above", float(self.open_above))
+        object.__setattr__(self, "close_below", float(self.close_below))
+
+
+#: A lane group's staffing policy.
+Staffing: TypeAlias = BoothSchedule | QueueTrigger
+
+
+@dataclass(frozen=True)
+class LaneGroup:
+    """One FIFO queue served by several booths of one lane type.
+
+    Parameters
+    ----------
+    name : str
+        Unique name of the group.
+    lane_type : str
+        One of :data:`LANE_TYPES`.
+    staffing : BoothSchedule or QueueTrigger
+        How many booths are open, and when.
+    """
+
+    name: str
+    lane_type: str
+    staffing: Staffing
+
+    def __post_init__(self) -> None:
+        _check_name("name", self.name)
+        if self.lane_type not in LANE_TYPES:
+            raise SpecError(f"lane_type = {self.lane_type!r}: must be one of {list(LANE_TYPES)}")
+        if not isinstance(self.staffing, BoothSchedule | QueueTrigger):
+            raise SpecError(
+                f"staffing = {self.staffing!r}: must be a BoothSchedule or a QueueTrigger"
+            )
+
+    @property
+    def lane_type_index(self) -> int:
+        """Index of the lane type in :data:`LANE_TYPES`."""
+        return LANE_TYPES.index(self.lane_type)
+
+
+@dataclass(frozen=True)
+class TrafficClass:
+    """A class of traffic (e.g. NEXUS cars) with its arrivals and service times.
+
+    Parameters
+    ----------
+    name : str
+        Unique name of the class.
+    rate_per_hour : float or tuple of float
+        Poisson arrival rate [vehicles/hour]: a constant, or one value per hour of the
+        horizon. Must be 0 for a trace-driven class.
+    service : mapping of str to Distribution
+        Primary service time [minutes] per lane type; the class may use exactly the lane
+        groups whose lane type is a key (its eligibility).
+    referral_probability : float
+        Probability of referral to secondary inspection, in [0, 1].
+    vehicle_length_m : float
+        Road length one queued vehicle occupies [metres], > 0 (7.5 m for a car).
+    secondary_service : Distribution, optional
+        Secondary inspection time [minutes]; required when ``referral_probability > 0``.
+    arrival_times_min : tuple of float, optional
+        Recorded arrival times [minutes], sorted, in [0, 60 * horizon_hours): makes the
+        class trace-driven instead of Poisson.
+    """
+
+    name: str
+    rate_per_hour: float | tuple[float, ...]
+    service: Mapping[str, Distribution]
+    referral_probability: float = 0.0
+    vehicle_length_m: float = 7.5
+    secondary_service: Distribution | None = None
+    arrival_times_min: tuple[float, ...] | None = None
+
+    def __post_init__(self) -> None:
+        _check_name("name", self.name)
+        # Rates.
+        if _is_number(self.rate_per_hour):
+            const = float(self.rate_per_hour)  # type: ignore[arg-type]
+            if not math.isfinite(const) or const < 0:
+                raise SpecError(f"rate_per_hour = {const!r}: rates must be finite and >= 0")
+            rates: float | tuple[float, ...] = const
+        else:
+            try:
+                seq = tuple(self.rate_per_hour)  # type: ignore[arg-type]
+            except TypeError:
+                raise SpecError(
+                    f"rate_per_hour = {self.rate_per_hour!r}: must be a number or a list"
+                ) from None
+            if len(seq) == 0:
+                raise SpecError("rate_per_hour = []: needs at least one hour")
+            for h, r in enumerate(seq):
+                if not _is_number(r) or not math.isfinite(r) or r < 0:
+                    raise SpecError(f"rate_per_hour[{h}] = {r!r}: rates must be finite and >= 0")
+            rates = tuple(float(r) for r in seq)
+        object.__setattr__(self, "rate_per_hour", rates)
+        # Service per lane type, stored read-only in lane-type order.
+        if not isinstance(self.service, Mapping) or len(self.service) == 0:
+            raise SpecError(
+                f"service = {self.service!r}: needs a service time for at least one lane type"
+            )
+        for key, dist in self.service.items():
+            if key not in LANE_TYPES:
+                raise SpecError(
+                    f"service.{key} = {dist!r}: {key!r} is not a lane type {list(LANE_TYPES)}"
+                )
+            if not isinstance(dist, _DISTRIBUTIONS):
+                raise SpecError(f"service.{key} = {dist!r}: not a service-time distribution")
+        ordered = {lt: self.service[lt] for lt in LANE_TYPES if lt in self.service}
+        object.__setattr__(self, "service", MappingProxyType(ordered))
+        # Referral and secondary.
+        p = self.referral_probability
+        if not _is_number(p) or not (0.0 <= p <= 1.0):
+            raise SpecError(f"referral_probability = {p!r}: must be in [0, 1]")
+        object.__setattr__(self, "referral_probability", float(p))
+        if self.secondary_service is not None and not isinstance(
+            self.secondary_service, _DISTRIBUTIONS
+        ):
+            raise SpecError(
+                f"secondary_service = {self.secondary_service!r}: not a service-time distribution"
+            )
+        if p > 0 and self.secondary_service is None:
+            raise SpecError(
+                f"referral_probability = {p!r}: a referred class needs a secondary_service"
+            )
+        L = self.vehicle_length_m
+        if not _is_number(L) or not math.isfinite(L) or L <= 0:
+            raise SpecError(f"vehicle_length_m = {L!r}: must be finite and > 0")
+        object.__setattr__(self, "vehicle_length_m", float(L))
+        # Trace-driven arrivals.
+        if self.arrival_times_min is not None:
+            times = tuple(self.arrival_times_min)
+            prev = -math.inf
+            for i, t in enumerate(times):
+                if not _is_number(t) or not math.isfinite(t) or t < 0:
+                    raise SpecError(f"arrival_times_min[{i}] = {t!r}: must be finite and >= 0")
+                if t < prev:
+                    raise SpecError(
+                        f"arrival_times_min[{i}] = {t!r}: times must be sorted (previous {prev!r})"
+                    )
+                prev = float(t)
+            object.__setattr__(self, "arrival_times_min", tuple(float(t) for t in times))
+            if any(r != 0 for r in self.rates(1 if isinstance(rates, float) else len(rates))):
+                raise SpecError(
+                    f"rate_per_hour = {self.rate_per_hour!r}: must be 0 for a trace-driven "
+                    "class (it has arrival_times_min)"
+                )
+
+    @property
+    def trace_driven(self) -> bool:
+        """Whether arrivals come from ``arrival_times_min`` rather than a Poisson process."""
+        return self.arrival_times_min is not None
+
+    def rates(self, horizon_hours: int) -> tuple[float, ...]:
+        """Return the Poisson rate of each hour [vehicles/hour]."""
+        if isinstance(self.rate_per_hour, float):
+            return (self.rate_per_hour,) * horizon_hours
+        return self.rate_per_hour
+
+    def mean_service(self, lane_type: str) -> float:
+        """Mean primary service time in ``lane_type`` [minutes] (KeyError if not eligible)."""
+        return self.service[lane_type].mean
+
+
+@dataclass(frozen=True)
+class Secondary:
+    """Secondary inspection: one FIFO queue with a constant number of booths.
+
+    Parameters
+    ----------
+    booths : int
+        Secondary booths, >= 1.
+    """
+
+    booths: int
+
+    def __post_init__(self) -> None:
+        if not _is_int(self.booths) or self.booths < 1:
+            raise SpecError(f"booths = {self.booths!r}: must be an integer >= 1")
+        object.__setattr__(self, "booths", int(self.booths))
+
+
+@dataclass(frozen=True)
+class QueueStorage:
+    """Approach storage: how much queue the approach holds before it spills back.
+
+    Parameters
+    ----------
+    vehicles : float, optional
+        Vehicles the approach holds [vehicles].
+    metres : float, optional
+        Length of the approach [metres].
+    """
+
+    vehicles: float | None = None
+    metres: float | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("vehicles", "metres"):
+            v = getattr(self, name)
+            if v is None:
+                continue
+            if not _is_number(v) or not math.isfinite(v) or v < 0:
+                raise SpecError(f"{name} = {v!r}: must be finite and >= 0")
+            object.__setattr__(self, name, float(v))
+
+
+@dataclass(frozen=True)
+class InitialQueue:
+    """Vehicles already waiting at t = 0 in one lane group.
+
+    Parameters
+    ----------
+    group : str
+        Lane group name.
+    traffic_class : str
+        Class name (must be eligible for the group's lane type).
+    count : int
+        Number of vehicles, >= 0.
+    """
+
+    group: str
+    traffic_class: str
+    count: int
+
+
+@dataclass(frozen=True)
+class PortSpec:
+    """One direction of one crossing: classes, lane groups, staffing, secondary, storage.
+
+    Parameters
+    ----------
+    name : str
+        Name of the crossing and direction.
+    direction : str
+        ``"US-bound"`` (CBP) or ``"Canada-bound"`` (CBSA).
+    horizon_hours : int
+        Arrival horizon [hours], >= 1.
+    classes : tuple of TrafficClass
+        Traffic classes, unique names.
+    lane_groups : tuple of LaneGroup
+        Lane groups, unique names.
+    secondary : Secondary, optional
+        Secondary inspection (required if any class may be referred).
+    storage : QueueStorage, optional
+        Approach storage for spill-back reporting.
+    drain : bool
+        Keep serving after the horizon until every vehicle is served (default), or stop at
+        ``60 * horizon_hours`` minutes.
+    initial_queue : tuple of InitialQueue or (group, class, count) tuples
+        Vehicles waiting at t = 0, in this order.
+    choice_rule : str
+        Lane-choice rule, one of :data:`CHOICE_RULES`.
+    """
+
+    name: str
+    direction: Literal["US-bound", "Canada-bound"]
+    horizon_hours: int
+    classes: tuple[TrafficClass, ...]
+    lane_groups: tuple[LaneGroup, ...]
+    secondary: Secondary | None = None
+    storage: QueueStorage | None = None
+    drain: bool = True
+    initial_queue: tuple[InitialQueue, ...] = field(default=())
+    choice_rule: str = "least_expected_wait"
+
+    def __post_init__(self) -> None:
+        _check_name("name", self.name)
+        if self.direction not in DIRECTIONS:
+            raise SpecError(f"direction = {self.direction!r}: must be one of {list(DIRECTIONS)}")
+        H = self.horizon_hours
+        if not _is_int(H) or H < 1:
+            raise SpecError(f"horizon_hours = {H!r}: must be an integer >= 1")
+        object.__setattr__(self, "horizon_hours", int(H))
+        if not isinstance(self.drain, bool):
+            raise SpecError(f"drain = {self.drain!r}: must be true or false")
+        if self.choice_rule not in CHOICE_RULES:
+            raise SpecError(
+                f"choice_rule = {self.choice_rule!r}: must be one of {list(CHOICE_RULES)}"
+            )
+        classes = tuple(self.classes)
+        groups = tuple(self.lane_groups)
+        object.__setattr__(self, "classes", classes)
+        object.__setattr__(self, "lane_groups", groups)
+        if not classes:
+            raise SpecError("classes = []: needs at least one traffic class")
+        if not groups:
+            raise SpecError("lane_groups = []: needs at least one lane group")
+        for i, c in enumerate(classes):
+            if not isinstance(c, TrafficClass):
+                raise SpecError(f"classes[{i}] = {c!r}: not a TrafficClass")
+        for j, g in enumerate(groups):
+            if not isinstance(g, LaneGroup):
+                raise SpecError(f"lane_groups[{j}] = {g!r}: not a LaneGroup")
+        self._check_unique("classes", [c.name for c in classes])
+        self._check_unique("lane_groups", [g.name for g in groups])
+        lane_types_present = {g.lane_type for g in groups}
+        for i, c in enumerate(classes):
+            where = f"classes[{i}]"
+            if isinstance(c.rate_per_hour, tuple) and len(c.rate_per_hour) != H:
+                raise SpecError(
+                    f"{where}.rate_per_hour has {len(c.rate_per_hour)} values: needs "
+                    f"horizon_hours = {H} (or a single number)"
+                )
+            if not lane_types_present.intersection(c.service):
+                raise SpecError(
+                    f"{where}.service = {sorted(c.service)}: class {c.name!r} has no eligible "
+                    f"lane group (lane groups have types {sorted(lane_types_present)})"
+                )
+            if c.arrival_times_min is not None:
+                for k, t in enumerate(c.arrival_times_min):
+                    if t >= 60.0 * H:
+                        raise SpecError(
+                            f"{where}.arrival_times_min[{k}] = {t!r}: must be < 60 * "
+                            f"horizon_hours = {60.0 * H}"
+                        )
+            if c.referral_probability > 0 and self.secondary is None:
+                raise SpecError(
+                    f"{where}.referral_probability = {c.referral_probability!r}: referrals "
+                    "need a [secondary] section"
+                )
+        for j, g in enumerate(groups):
+            st = g.staffing
+            if isinstance(st, BoothSchedule) and len(st.booths) not in (1, H):
+                raise SpecError(
+                    f"lane_groups[{j}].staffing.booths has {len(st.booths)} values: needs "
+                    f"horizon_hours = {H} (or a single number)"
+                )
+        if self.secondary is not None and not isinstance(self.secondary, Secondary):
+            raise SpecError(f"secondary = {self.secondary!r}: not a Secondary")
+        if self.storage is not None and not isinstance(self.storage, QueueStorage):
+            raise SpecError(f"storage = {self.storage!r}: not a QueueStorage")
+        self._check_initial_queue()
+
+    @staticmethod
+    def _check_unique(where: str, names: list[str]) -> None:
+        seen: set[str] = set()
+        for i, n in enumerate(names):
+            if n in seen:
+                raise SpecError(f"{where}[{i}].name = {n!r}: duplicate name")
+            seen.add(n)
+
+    def _check_initial_queue(self) -> None:
+        items: list[InitialQueue] = []
+        group_names = [g.name for g in self.lane_groups]
+        class_names = [c.name for c in self.classes]
+        for k, item in enumerate(tuple(self.initial_queue)):
+            where = f"initial_queue[{k}]"
+            if isinstance(item, InitialQueue):
+                iq = item
+            else:
+                try:
+                    g, c, n = item
+                except (TypeError, ValueError):
+                    raise SpecError(f"{where} = {item!r}: must be (group, class, count)") from None
+                iq = InitialQueue(g, c, n)
+            if iq.group not in group_names:
+                raise SpecError(f"{where}.group = {iq.group!r}: no such lane group")
+            if iq.traffic_class not in class_names:
+                raise SpecError(f"{where}.traffic_class = {iq.traffic_class!r}: no such class")
+            if not _is_int(iq.count) or iq.count < 0:
+                raise SpecError(f"{where}.count = {iq.count!r}: must be an integer >= 0")
+            lt = self.lane_groups[group_names.index(iq.group)].lane_type
+            cls = self.classes[class_names.index(iq.traffic_class)]
+            if lt not in cls.service:
+                raise SpecError(
+                    f"{where}.traffic_class = {iq.traffic_class!r}: not eligible for lane "
+                    f"group {iq.group!r} (lane type {lt!r})"
+                )
+            items.append(InitialQueue(iq.group, iq.traffic_class, int(iq.count)))
+        object.__setattr__(self, "initial_queue", tuple(items))
+
+    # ---- derived arrays, shared by the draws, both engines and the results ----
+
+    @property
+    def n_classes(self) -> int:
+        """Number of traffic classes."""
+        return len(self.classes)
+
+    @property
+    def n_groups(self) -> int:
+        """Number of lane groups."""
+        return len(self.lane_groups)
+
+    def class_index(self, name: str) -> int:
+        """Index of the class called ``name``."""
+        return [c.name for c in self.classes].index(name)
+
+    def group_index(self, name: str) -> int:
+        """Index of the lane group called ``name``."""
+        return [g.name for g in self.lane_groups].index(name)
+
+    @cached_property
+    def rate_matrix(self) -> FloatArray:
+        """Poisson rates, shape (horizon_hours, n_classes) [vehicles/hour]; 0 for traces."""
+        out = np.zeros((self.horizon_hours, self.n_classes))
+        for k, c in enumerate(self.classes):
+            if not c.trace_driven:
+                out[:, k] = c.rates(self.horizon_hours)
+        out.flags.writeable = False
+        return out
+
+    @cached_property
+    def service_lane_types(self) -> tuple[int, ...]:
+        """Lane-type indices that have a service-time column in the draws (sorted).
+
+        The union of the lane types of every class's ``service`` mapping; it does not
+        depend on the lane groups, so changing lanes or booths keeps the same draws.
+        """
+        used = {LANE_TYPES.index(lt) for c in self.classes for lt in c.service}
+        return tuple(sorted(used))
+
+    @cached_property
+    def eligible(self) -> BoolArray:
+        """Eligibility, shape (n_classes, n_groups): class k may use group g."""
+        out = np.array(
+            [[g.lane_type in c.service for g in self.lane_groups] for c in self.classes],
+            dtype=np.bool_,
+        )
+        out.flags.writeable = False
+        return out
+
+    @cached_property
+    def mean_service_matrix(self) -> FloatArray:
+        """Mean primary service, shape (n_classes, n_groups) [minutes]; NaN if not eligible."""
+        out = np.full((self.n_classes, self.n_groups), np.nan)
+        for k, c in enumerate(self.classes):
+            for g, grp in enumerate(self.lane_groups):
+                if grp.lane_type in c.service:
+                    out[k, g] = c.service[grp.lane_type].mean
+        out.flags.writeable = False
+        return out
+
+    @cached_property
+    def specialisation(self) -> IntArray:
+        """Number of classes eligible for each group (fewer = more specialised)."""
+        out: IntArray = np.asarray(self.eligible.sum(axis=0), dtype=np.int64)
+        out.flags.writeable = False
+        return out
+
+    @cached_property
+    def group_lane_type(self) -> IntArray:
+        """Lane-type index of each lane group."""
+        out = np.array([g.lane_type_index for g in self.lane_groups], dtype=np.int64)
+        out.flags.writeable = False
+        return out
+
+    @cached_property
+    def schedule_matrix(self) -> IntArray:
+        """Scheduled booths, shape (n_groups, horizon_hours); -1 rows for queue triggers."""
+        out = np.full((self.n_groups, self.horizon_hours), -1, dtype=np.int64)
+        for g, grp in enumerate(self.lane_groups):
+            if isinstance(grp.staffing, BoothSchedule):
+                out[g] = grp.staffing.per_hour(self.horizon_hours)
+        out.flags.writeable = False
+        return out
+
+    @cached_property
+    def drain_booths(self) -> IntArray:
+        """Booths of each scheduled group after the horizon when draining (-1 for triggers)."""
+        out = np.array(
+            [
+                g.staffing.drain_booths(self.horizon_hours)
+                if isinstance(g.staffing, BoothSchedule)
+                else -1
+                for g in self.lane_groups
+            ],
+            dtype=np.int64,
+        )
+        out.flags.writeable = False
+        return out
+
+    @cached_property
+    def max_booths(self) -> IntArray:
+        """Most booths a group can ever have open (schedule maximum or ``max_booths``)."""
+        out = np.array(
+            [
+                max(g.staffing.booths)
+                if isinstance(g.staffing, BoothSchedule)
+                else g.staffing.max_booths
+                for g in self.lane_groups
+            ],
+            dtype=np.int64,
+        )
+        out.flags.writeable = False
+        return out
+
+    @property
+    def vehicle_lengths_m(self) -> FloatArray:
+        """Queued length of one vehicle of each class [metres]."""
+        return np.array([c.vehicle_length_m for c in self.classes])
+
+
+__all__ = [
+    "CHOICE_RULES",
+    "DIRECTIONS",
+    "LANE_TYPES",
+    "BoothSchedule",
+    "InitialQueue",
+    "LaneGroup",
+    "PortSpec",
+    "QueueStorage",
+    "QueueTrigger",
+    "Secondary",
+    "Staffing",
+    "TrafficClass",
+]
