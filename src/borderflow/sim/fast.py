@@ -1,0 +1,332 @@
+"""The fast engine: compiled (numba) simulation of one replication from its draws.
+
+Gives the same per-vehicle records as the reference engine
+(:mod:`borderflow.sim.reference`), to floating-point equality, for the same
+:class:`~borderflow.sim.draws.VehicleDraws`; it uses no random numbers of its own. The
+specification is compiled into plain arrays (:func:`compile_port`) and one of three
+compiled paths runs (see ``docs/kernel-semantics.md``, "Fast engine"):
+
+- ``"single"``: one lane group, constant booths (e.g. M/M/c): Kiefer–Wolfowitz recursion;
+- ``"schedule"``: booth schedules only, any number of groups and the choice rule:
+  vehicle-driven recursion (FIFO start times are non-decreasing within a group);
+- ``"events"``: anything, including queue-triggered staffing: event-driven loop.
+
+Secondary inspection is a second pass over referred vehicles in (primary end, index) order.
+Compiled code is cached on disk (``NUMBA_CACHE_DIR``) so a new process does not recompile.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+from borderflow.sim import _kernels
+from borderflow.sim.draws import VehicleDraws
+from borderflow.sim.records import StaffingChanges, VehicleRecords
+from borderflow.sim.spec import BoothSchedule, PortSpec, QueueTrigger
+
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+IntArray: TypeAlias = npt.NDArray[np.int64]
+BoolArray: TypeAlias = npt.NDArray[np.bool_]
+
+#: The compiled paths, in increasing generality.
+Path = Literal["single", "schedule", "events"]
+PATHS: tuple[str, ...] = ("single", "schedule", "events")
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledPort:
+    """A :class:`PortSpec` as the plain arrays the compiled paths read.
+
+    Attributes
+    ----------
+    schedule : ndarray of int64, shape (G, H + 1)
+        Booths open per group and hour; column ``H`` is the drain count (0 for triggers).
+    n_booths : ndarray of int64, shape (G,)
+        Booth slots per group: the most booths it can ever have open.
+    is_trigger : ndarray of bool, shape (G,)
+        Queue-triggered groups.
+    min_booths, max_booths : ndarray of int64, shape (G,)
+        Trigger limits (0 for scheduled groups).
+    open_above, close_below : ndarray of float64, shape (G,)
+        Trigger thresholds [vehicles waiting per open booth].
+    eligible : ndarray of int64, shape (C, G)
+        Per class, its eligible groups in tie-break order (fewest eligible classes first,
+        then lower index); padded with -1.
+    n_eligible : ndarray of int64, shape (C,)
+        Number of eligible groups per class.
+    mean : ndarray of float64, shape (C, G)
+        Weight of the choice rule: mean service [minutes] (least expected wait), or 1.
+    lane_type : ndarray of int64, shape (G,)
+        Lane-type index of each group.
+    horizon_hours : int
+        Arrival horizon [hours].
+    drain : bool
+        Serve until empty after the horizon.
+    secondary_booths : int
+        Secondary booths (0 without secondary inspection).
+    path : {"single", "schedule", "events"}
+        The fastest path that handles this port.
+    """
+
+    schedule: IntArray
+    n_booths: IntArray
+    is_trigger: BoolArray
+    min_booths: IntArray
+    max_booths: IntArray
+    open_above: FloatArray
+    close_below: FloatArray
+    eligible: IntArray
+    n_eligible: IntArray
+    mean: FloatArray
+    lane_type: IntArray
+    horizon_hours: int
+    drain: bool
+    secondary_booths: int
+    path: Path
+
+
+def compile_port(spec: PortSpec) -> CompiledPort:
+    """Compile a port specification into the arrays of the fast engine.
+
+    Parameters
+    ----------
+    spec : PortSpec
+        A validated port.
+
+    Returns
+    -------
+    CompiledPort
+        Arrays and the chosen path.
+    """
+    H = spec.horizon_hours
+    G = spec.n_groups
+    C = spec.n_classes
+    schedule = np.zeros((G, H + 1), dtype=np.int64)
+    is_trigger = np.zeros(G, dtype=np.bool_)
+    min_b = np.zeros(G, dtype=np.int64)
+    max_b = np.zeros(G, dtype=np.int64)
+    open_above = np.zeros(G)
+    close_below = np.zeros(G)
+    for g, grp in enumerate(spec.lane_groups):
+        st = grp.staffing
+        if isinstance(st, BoothSchedule):
+            schedule[g, :H] = st.per_hour(H)
+            schedule[g, H] = st.drain_booths(H)
+        elif isinstance(st, QueueTrigger):
+            is_trigger[g] = True
+            min_b[g] = st.min_booths
+            max_b[g] = st.max_booths
+            open_above[g] = st.open_above
+            close_below[g] = st.close_below
+    n_booths = np.where(is_trigger, max_b, schedule.max(axis=1)).astype(np.int64)
+    spec_rank = spec.specialisation
+    eligible = np.full((C, G), -1, dtype=np.int64)
+    n_eligible = np.zeros(C, dtype=np.int64)
+    for k in range(C):
+        groups = [g for g in range(G) if spec.eligible[k, g]]
+        groups.sort(key=lambda g: (int(spec_rank[g]), g))
+        eligible[k, : len(groups)] = groups
+        n_eligible[k] = len(groups)
+    if spec.choice_rule == "least_expected_wait":
+        mean = np.nan_to_num(np.array(spec.mean_service_matrix, dtype=np.float64), nan=0.0)
+    else:  # shortest_queue: vehicles per open booth
+        mean = np.ones((C, G))
+    if is_trigger.any():
+        path: Path = "events"
+    elif G == 1 and bool(np.all(schedule[0, :H] == schedule[0, 0])):
+        # A constant schedule drains with the same count (or 0 = its maximum).
+        path = "single"
+    else:
+        path = "schedule"
+    return CompiledPort(
+        schedule=schedule,
+        n_booths=n_booths,
+        is_trigger=is_trigger,
+        min_booths=min_b,
+        max_booths=max_b,
+        open_above=open_above,
+        close_below=close_below,
+        eligible=eligible,
+        n_eligible=n_eligible,
+        mean=mean,
+        lane_type=spec.group_lane_type.copy(),
+        horizon_hours=H,
+        drain=spec.drain,
+        secondary_booths=spec.secondary.booths if spec.secondary is not None else 0,
+        path=path,
+    )
+
+
+def _group_columns(port: CompiledPort, draws: VehicleDraws) -> IntArray:
+    """Column of ``draws.service_min`` used by each lane group (-1: no class uses it)."""
+    cols: IntArray = draws.service_column[port.lane_type]
+    return np.ascontiguousarray(cols, dtype=np.int64)
+
+
+def run_fast(spec: PortSpec, draws: VehicleDraws, *, path: Path | None = None) -> VehicleRecords:
+    """Simulate one replication with the compiled engine.
+
+    Parameters
+    ----------
+    spec : PortSpec
+        The port.
+    draws : VehicleDraws
+        The replication's vehicles (arrival times [minutes] non-decreasing, service times
+        [minutes] per lane type), e.g. from :func:`~borderflow.sim.draw_vehicles`.
+    path : {"single", "schedule", "events"}, optional
+        Force a compiled path (for tests); by default the fastest that handles ``spec``.
+        A more general path always gives the same records.
+
+    Returns
+    -------
+    VehicleRecords
+        Per-vehicle group, booth, primary and secondary times [minutes].
+    """
+    return run_compiled(compile_port(spec), draws, path=path)
+
+
+def run_compiled(
+    port: CompiledPort, draws: VehicleDraws, *, path: Path | None = None
+) -> VehicleRecords:
+    """Simulate one replication of an already compiled port (see :func:`run_fast`).
+
+    Compiling once and calling this for many replications avoids re-deriving the arrays.
+    """
+    chosen = port.path if path is None else path
+    if chosen not in PATHS:
+        raise ValueError(f"path = {chosen!r}: must be one of {list(PATHS)}")
+    if PATHS.index(chosen) < PATHS.index(port.path):
+        raise ValueError(f"path = {chosen!r} cannot run this port; it needs {port.path!r}")
+    n = draws.n
+    arrival = np.ascontiguousarray(draws.arrival_min, dtype=np.float64)
+    if n > 1 and bool(np.any(arrival[1:] < arrival[:-1])):
+        raise ValueError("draws.arrival_min must be non-decreasing (vehicles in arrival order)")
+    service = np.ascontiguousarray(draws.service_min, dtype=np.float64)
+    cls = np.ascontiguousarray(draws.class_index, dtype=np.int32)
+    initial = np.ascontiguousarray(draws.initial_group, dtype=np.int64)
+    columns = _group_columns(port, draws)
+    group = np.empty(n, dtype=np.int64)
+    booth = np.empty(n, dtype=np.int64)
+    start = np.empty(n)
+    end = np.empty(n)
+    changes = StaffingChanges.empty()
+    if chosen == "single":
+        group.fill(0)
+        _kernels.run_single_constant(
+            arrival, service, int(columns[0]), int(port.schedule[0, 0]), port.drain,
+            port.horizon_hours, booth, start, end,
+        )  # fmt: skip
+    elif chosen == "schedule":
+        _kernels.run_schedule(
+            arrival, cls, service, initial, columns, port.schedule, port.n_booths,
+            port.eligible, port.n_eligible, port.mean, port.drain, port.horizon_hours,
+            group, booth, start, end,
+        )  # fmt: skip
+    else:
+        ch_t, ch_g, ch_o = _kernels.run_events(
+            arrival, cls, service, initial, columns, port.schedule, port.n_booths,
+            port.is_trigger, port.min_booths, port.max_booths, port.open_above,
+            port.close_below, port.eligible, port.n_eligible, port.mean, port.drain,
+            port.horizon_hours, group, booth, start, end,
+        )  # fmt: skip
+        changes = StaffingChanges(ch_t, ch_g, ch_o)
+    referred = np.ascontiguousarray(draws.referred, dtype=np.bool_)
+    sec_start = np.empty(n)
+    sec_end = np.empty(n)
+    if port.secondary_booths > 0 and bool(referred.any()):
+        _kernels.run_secondary(
+            end, referred, np.ascontiguousarray(draws.secondary_min, dtype=np.float64),
+            port.secondary_booths, port.drain, port.horizon_hours, sec_start, sec_end,
+        )  # fmt: skip
+    else:
+        sec_start.fill(np.nan)
+        sec_end.fill(np.nan)
+    return VehicleRecords(
+        arrival_min=draws.arrival_min,
+        class_index=draws.class_index,
+        group_index=group,
+        booth_index=booth,
+        start_min=start,
+        end_min=end,
+        referred=draws.referred,
+        secondary_start_min=sec_start,
+        secondary_end_min=sec_end,
+        staffing_changes=changes,
+    )
+
+
+def run_fast_arrays(
+    arrival_min: FloatArray, service_min: FloatArray, booths: int
+) -> tuple[FloatArray, FloatArray, IntArray]:
+    """M/G/c core for benchmarks: one FIFO group, ``booths`` constant, drain to empty.
+
+    Parameters
+    ----------
+    arrival_min : ndarray of float64, shape (N,)
+        Arrival times [minutes], non-decreasing.
+    service_min : ndarray of float64, shape (N,)
+        Service times [minutes].
+    booths : int
+        Booths open [booths].
+
+    Returns
+    -------
+    start_min, end_min : ndarray of float64
+        Service start and end [minutes].
+    booth_index : ndarray of int64
+        Booth used (lowest free index).
+    """
+    arrival = np.ascontiguousarray(arrival_min, dtype=np.float64)
+    service = np.ascontiguousarray(service_min, dtype=np.float64).reshape(-1, 1)
+    if service.shape[0] != arrival.shape[0]:
+        raise ValueError(
+            f"service_min has {service.shape[0]} values, arrival_min {arrival.shape[0]}"
+        )
+    n = arrival.shape[0]
+    start = np.empty(n)
+    end = np.empty(n)
+    booth = np.empty(n, dtype=np.int64)
+    _kernels.run_single_constant(arrival, service, 0, int(booths), True, 1, booth, start, end)
+    return start, end, booth
+
+
+def compile_kernels() -> float:
+    """Compile (or load from the on-disk cache) every path; return the seconds it took."""
+    t0 = time.perf_counter()
+    a = np.array([0.0, 1.0])
+    svc = np.ones((2, 1))
+    cls = np.zeros(2, dtype=np.int32)
+    i1 = np.zeros(1, dtype=np.int64)
+    i0 = np.zeros(0, dtype=np.int64)
+    sched = np.ones((1, 2), dtype=np.int64)
+    e = np.zeros((1, 1), dtype=np.int64)
+    m = np.ones((1, 1))
+    g = np.empty(2, dtype=np.int64)
+    b = np.empty(2, dtype=np.int64)
+    s = np.empty(2)
+    f = np.empty(2)
+    _kernels.run_single_constant(a, svc, 0, 1, True, 1, b, s, f)
+    _kernels.run_schedule(a, cls, svc, i0, i1, sched, i1 + 1, e, i1 + 1, m, True, 1, g, b, s, f)
+    _kernels.run_events(
+        a, cls, svc, i0, i1, sched, i1 + 1, np.zeros(1, dtype=np.bool_), i1, i1,
+        np.zeros(1), np.zeros(1), e, i1 + 1, m, True, 1, g, b, s, f,
+    )  # fmt: skip
+    _kernels.run_secondary(f, np.ones(2, dtype=np.bool_), a, 1, True, 1, s, f.copy())
+    return time.perf_counter() - t0
+
+
+__all__ = [
+    "PATHS",
+    "CompiledPort",
+    "Path",
+    "compile_kernels",
+    "compile_port",
+    "run_compiled",
+    "run_fast",
+    "run_fast_arrays",
+]
