@@ -1,0 +1,238 @@
+"""The reference engine: a plain event-driven simulation, written to be read.
+
+It implements ``docs/kernel-semantics.md`` directly with a heap of events keyed by
+``(time, kind, index)``, one FIFO deque per lane group and one for secondary inspection.
+It is slow (pure Python, fine up to about 10^5 vehicles) and exists to define what the
+fast engine must reproduce vehicle by vehicle. It is written independently of the fast
+engine: do not share code with it.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import deque
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+from borderflow.sim.draws import VehicleDraws
+from borderflow.sim.records import StaffingChanges, VehicleRecords
+from borderflow.sim.spec import PortSpec, QueueTrigger
+
+# Event kinds, in the order they are processed at equal times.
+HOUR_BOUNDARY = 0
+PRIMARY_END = 1
+SECONDARY_END = 2
+ARRIVAL = 3
+
+
+class ChoiceRule(Protocol):
+    """Chooses the lane group an arriving vehicle joins.
+
+    Called with the vehicle's class, its eligible groups (ascending index), the number of
+    vehicles in each group (waiting + in service) and the open booths of each group.
+    """
+
+    def __call__(
+        self, k: int, eligible: Sequence[int], in_group: Sequence[int], open_: Sequence[int]
+    ) -> int:
+        """Return the chosen group index."""
+        ...
+
+
+class LeastExpectedWait:
+    """Default rule: least ``(n_g / o_g) * mean service``; ties to the most specialised group.
+
+    Parameters
+    ----------
+    spec : PortSpec
+        The port (mean service times and specialisation come from it).
+    use_service_time : bool
+        ``False`` gives the ``shortest_queue`` rule (vehicles per open booth).
+    """
+
+    def __init__(self, spec: PortSpec, use_service_time: bool = True) -> None:
+        self.mean = spec.mean_service_matrix
+        self.special = [int(x) for x in spec.specialisation]
+        self.use_service_time = use_service_time
+
+    def __call__(
+        self, k: int, eligible: Sequence[int], in_group: Sequence[int], open_: Sequence[int]
+    ) -> int:
+        """Return the eligible group with the least expected wait."""
+        best: tuple[float, int, int] | None = None
+        for g in eligible:
+            if open_[g] == 0:
+                e = math.inf
+            else:
+                e = in_group[g] / open_[g]
+                if self.use_service_time:
+                    e = e * float(self.mean[k, g])
+            key = (e, self.special[g], g)
+            if best is None or key < best:
+                best = key
+        assert best is not None
+        return best[2]
+
+
+def default_choice_rule(spec: PortSpec) -> ChoiceRule:
+    """Return the rule named by ``spec.choice_rule``."""
+    if spec.choice_rule == "shortest_queue":
+        return LeastExpectedWait(spec, use_service_time=False)
+    return LeastExpectedWait(spec)
+
+
+def run_reference(
+    spec: PortSpec, draws: VehicleDraws, choice: ChoiceRule | None = None
+) -> VehicleRecords:
+    """Simulate one replication, event by event.
+
+    Parameters
+    ----------
+    spec : PortSpec
+        The port.
+    draws : VehicleDraws
+        The replication's vehicles, in processing order.
+    choice : ChoiceRule, optional
+        Lane-choice rule; default: the rule named by ``spec.choice_rule``.
+
+    Returns
+    -------
+    VehicleRecords
+        Per-vehicle times [minutes] and the staffing changes of triggered groups.
+    """
+    rule = choice if choice is not None else default_choice_rule(spec)
+    N = draws.n
+    G = spec.n_groups
+    H = spec.horizon_hours
+    stop = math.inf if spec.drain else 60.0 * H
+
+    arrival = draws.arrival_min
+    klass = draws.class_index
+    service = draws.group_service_min(spec)  # (N, G) minutes
+    referred = draws.referred
+    eligible = [[g for g in range(G) if spec.eligible[k, g]] for k in range(spec.n_classes)]
+
+    triggers: list[QueueTrigger | None] = [
+        grp.staffing if isinstance(grp.staffing, QueueTrigger) else None for grp in spec.lane_groups
+    ]
+    schedule = spec.schedule_matrix
+    open_ = [t.min_booths if t is not None else int(schedule[g, 0]) for g, t in enumerate(triggers)]
+    queue: list[deque[int]] = [deque() for _ in range(G)]
+    busy = [0] * G
+    free_at = [[-math.inf] * int(spec.max_booths[g]) for g in range(G)]
+    sec_queue: deque[int] = deque()
+    sec_busy = 0
+    sec_booths = spec.secondary.booths if spec.secondary is not None else 0
+
+    group_of = np.full(N, -1, dtype=np.int64)
+    booth_of = np.full(N, -1, dtype=np.int64)
+    start = np.full(N, np.nan)
+    end = np.full(N, np.nan)
+    sec_start = np.full(N, np.nan)
+    sec_end = np.full(N, np.nan)
+    changes: list[tuple[float, int, int]] = []
+
+    events: list[tuple[float, int, int]] = [(float(arrival[i]), ARRIVAL, i) for i in range(N)]
+    if any(t is None for t in triggers):
+        events += [(60.0 * h, HOUR_BOUNDARY, h) for h in range(1, H)]
+        if spec.drain:
+            events.append((60.0 * H, HOUR_BOUNDARY, H))
+    heapq.heapify(events)
+
+    def per_booth(waiting: int, o: int) -> float:
+        if o == 0:
+            return math.inf if waiting > 0 else 0.0
+        return waiting / o
+
+    def close_booths(g: int, t: float) -> None:
+        trig = triggers[g]
+        assert trig is not None
+        while open_[g] > trig.min_booths and per_booth(len(queue[g]), open_[g]) < trig.close_below:
+            open_[g] -= 1
+            changes.append((t, g, open_[g]))
+
+    def open_booths(g: int, t: float) -> None:
+        trig = triggers[g]
+        assert trig is not None
+        while open_[g] < trig.max_booths and per_booth(len(queue[g]), open_[g]) > trig.open_above:
+            open_[g] += 1
+            changes.append((t, g, open_[g]))
+
+    def start_primary(g: int, t: float) -> None:
+        # Count rule: the head starts while fewer booths are busy than are open.
+        while queue[g] and busy[g] < open_[g]:
+            i = queue[g].popleft()
+            b = next(b for b, f in enumerate(free_at[g]) if f <= t)
+            start[i] = t
+            end[i] = t + service[i, g]
+            free_at[g][b] = end[i]
+            booth_of[i] = b
+            busy[g] += 1
+            heapq.heappush(events, (float(end[i]), PRIMARY_END, i))
+            if triggers[g] is not None:
+                close_booths(g, t)
+
+    def start_secondary(t: float) -> None:
+        nonlocal sec_busy
+        while sec_queue and sec_busy < sec_booths:
+            i = sec_queue.popleft()
+            sec_start[i] = t
+            sec_end[i] = t + draws.secondary_min[i]
+            sec_busy += 1
+            heapq.heappush(events, (float(sec_end[i]), SECONDARY_END, i))
+
+    while events:
+        t, kind, i = heapq.heappop(events)
+        if t >= stop:
+            break  # drain=False: nothing happens from the end of the horizon on
+        if kind == HOUR_BOUNDARY:
+            for g in range(G):
+                if triggers[g] is None:
+                    open_[g] = int(schedule[g, i]) if i < H else int(spec.drain_booths[g])
+                    start_primary(g, t)
+        elif kind == PRIMARY_END:
+            g = int(group_of[i])
+            busy[g] -= 1
+            if referred[i]:
+                sec_queue.append(i)
+                start_secondary(t)
+            start_primary(g, t)
+        elif kind == SECONDARY_END:
+            sec_busy -= 1
+            start_secondary(t)
+        else:
+            if i < draws.n_initial:
+                g = int(draws.initial_group[i])
+            else:
+                k = int(klass[i])
+                in_group = [len(queue[h]) + busy[h] for h in range(G)]
+                g = rule(k, eligible[k], in_group, open_)
+            group_of[i] = g
+            queue[g].append(i)
+            if triggers[g] is not None:
+                open_booths(g, t)
+            start_primary(g, t)
+
+    if changes:
+        ch = np.array(changes, dtype=np.float64)
+        staffing = StaffingChanges(ch[:, 0], ch[:, 1].astype(np.int64), ch[:, 2].astype(np.int64))
+    else:
+        staffing = StaffingChanges.empty()
+    return VehicleRecords(
+        arrival_min=arrival.copy(),
+        class_index=klass.copy(),
+        group_index=group_of,
+        booth_index=booth_of,
+        start_min=start,
+        end_min=end,
+        referred=referred.copy(),
+        secondary_start_min=sec_start,
+        secondary_end_min=sec_end,
+        staffing_changes=staffing,
+    )
+
+
+__all__ = ["ChoiceRule", "LeastExpectedWait", "default_choice_rule", "run_reference"]
