@@ -730,7 +730,8 @@ def booths_from_peak_hour(
 ) -> SizedValue:
     """Size booths so the peak hour runs at the target utilisation (rule v1).
 
-    ``booths = ceil(demand * service_time / (60 * target_utilisation))``, at least 1.
+    ``booths = ceil(demand * service_time / (60 * target_utilisation))``, at least 1
+    (0 when demand is 0).
 
     Parameters
     ----------
@@ -756,7 +757,8 @@ def booths_from_peak_hour(
         raise ValueError(f"target_utilisation must be in (0, 1], got {target_utilisation}")
     workload = demand_veh_per_h * service_time_min / 60.0  # offered load [booths busy]
     # Round before ceil so 2.0000000001 from float noise stays 2 booths.
-    n = max(1, math.ceil(round(workload / target_utilisation, 9)))
+    # No demand, no booth (e.g. trucks at a crossing that takes none); else at least one.
+    n = 0 if workload == 0 else max(1, math.ceil(round(workload / target_utilisation, 9)))
     assumptions = (
         *extra_assumptions,
         f"target utilisation {target_utilisation:g} (assumption)",
