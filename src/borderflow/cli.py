@@ -38,6 +38,256 @@ def resolve_db(db: Path | None) -> Path:
 # --- data commands: load, ports, traffic, facts -------------------------------------------
 
 
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def ports(
+    query: Annotated[
+        str | None, typer.Argument(help="Part of a crossing or port name, or a code.")
+    ] = None,
+    state: Annotated[
+        str | None, typer.Option("--state", help="Two-letter U.S. state, e.g. WA.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON records.")] = False,
+) -> None:
+    """List or search the U.S.-Canada crossings of the registry (127 crossings)."""
+    import dataclasses
+    import json
+
+    from rich.table import Table
+
+    from borderflow.data.registry import load_registry
+
+    found = load_registry().search(query, state)
+    if not found:
+        what = " ".join(
+            x for x in (repr(query) if query else "", f"state {state}" if state else "") if x
+        )
+        raise _fail(f"no crossing matches {what}")
+    if as_json:
+        typer.echo(json.dumps([dataclasses.asdict(c) for c in found], indent=2))
+        return
+    table = Table(
+        title=f"U.S.-Canada crossings ({len(found)})",
+        caption="Lanes: U.S.-bound maximum lanes in CBP's wait-time feed (2023-11-10); "
+        "pax/com = passenger/commercial, '?' = update pending; '+n published' = figures "
+        "from data/PARAMETERS.md or Cascade Gateway (see --json for sources). Canadian-side "
+        "names: not in any shipped source.",
+    )
+    for col in (
+        "ID",
+        "Crossing (U.S. name)",
+        "BTS code",
+        "State",
+        "Prov.",
+        "Type",
+        "Hours",
+        "Lanes known",
+    ):
+        table.add_column(col, overflow="fold")
+    for c in found:
+        kind = "+".join(c.crossing_types) + (" (rail at port)" if c.port_has_rail else "")
+        table.add_row(
+            c.crossing_id,
+            c.us_name,
+            c.bts_port_code,
+            c.state,
+            c.province or "-",
+            kind,
+            c.hours or "-",
+            c.lanes_summary(),
+        )
+    console.print(table)
+
+
+@app.command()
+def traffic(
+    port: Annotated[str, typer.Argument(help="BTS port code (3004) or name (Blaine).")],
+    measure: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--measure", "-m", help="BTS measure; repeat for several. Default: Personal Vehicles."
+        ),
+    ] = None,
+    start: Annotated[str | None, typer.Option("--from", help="First month, YYYY-MM.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last month, YYYY-MM.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    spark: Annotated[bool, typer.Option("--spark", help="Print a sparkline per measure.")] = False,
+    chart: Annotated[Path | None, typer.Option("--chart", help="Write a PNG chart here.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Monthly U.S.-bound traffic at one port (BTS Border Crossing Entry Data)."""
+    import json
+
+    from rich.table import Table
+
+    from borderflow.data.errors import WarehouseMissingError
+    from borderflow.data.queries import (
+        DEFAULT_MEASURE,
+        AmbiguousPortError,
+        PortNotFoundError,
+        UnknownMeasureError,
+        parse_month,
+        resolve_port,
+        sparkline,
+        traffic_series,
+    )
+    from borderflow.data.warehouse import connect_readonly
+
+    if fmt not in ("table", "csv", "json"):
+        raise _fail(f"--format must be table, csv or json, not {fmt!r}")
+    try:
+        first = parse_month(start) if start else None
+        last = parse_month(end) if end else None
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    try:
+        con = connect_readonly(resolve_db(db))
+    except WarehouseMissingError as exc:
+        raise _fail(str(exc)) from None
+    try:
+        match = resolve_port(con, port)
+        rows = traffic_series(con, match.port_code, measure or [DEFAULT_MEASURE], first, last)
+    except AmbiguousPortError as exc:
+        err_console.print(
+            f"[bold red]error:[/] {port!r} matches several ports; pick one code:", soft_wrap=True
+        )
+        for c in exc.candidates:
+            err_console.print(
+                f"  {c.port_code}  {c.port_name} ({c.state}, {c.border})", soft_wrap=True
+            )
+        raise typer.Exit(1) from None
+    except (PortNotFoundError, UnknownMeasureError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        con.close()
+    if not rows:
+        raise _fail(f"no data for port {match.port_code} {match.port_name} in that range")
+    measures = list(dict.fromkeys(r.measure for r in rows))
+    source = "BTS Border Crossing Entry Data (warehouse table bts_crossings), U.S.-bound only"
+    period = f"{rows[0].month:%Y-%m} to {max(r.month for r in rows):%Y-%m}"
+    if fmt == "csv":
+        typer.echo("port_code,port_name,month,measure,value")
+        for r in rows:
+            typer.echo(f"{r.port_code},{match.port_name},{r.month:%Y-%m},{r.measure},{r.value}")
+    elif fmt == "json":
+        doc = {
+            "port_code": match.port_code,
+            "port_name": match.port_name,
+            "state": match.state,
+            "border": match.border,
+            "matched_by": match.matched_by,
+            "unit": "count/month",
+            "period": period,
+            "source": source,
+            "rows": [
+                {"month": f"{r.month:%Y-%m}", "measure": r.measure, "value": r.value} for r in rows
+            ],
+        }
+        typer.echo(json.dumps(doc, indent=2))
+    else:
+        table = Table(
+            title=f"{match.port_code} {match.port_name} ({match.state}) - monthly, U.S.-bound",
+            caption=f"Source: {source}. Period {period}. Matched by {match.matched_by}.",
+        )
+        table.add_column("Month")
+        for m in measures:
+            table.add_column(m, justify="right")
+        by_month: dict[str, dict[str, int]] = {}
+        for r in rows:
+            by_month.setdefault(f"{r.month:%Y-%m}", {})[r.measure] = r.value
+        for month in sorted(by_month):
+            vals = by_month[month]
+            table.add_row(month, *(f"{vals[m]:,}" if m in vals else "-" for m in measures))
+        console.print(table)
+    if spark:
+        out = console if fmt == "table" else err_console
+        for m in measures:
+            series = [r.value for r in rows if r.measure == m]
+            out.print(f"{m:<28} {period}  {sparkline(series)}  max {max(series):,}")
+    if chart is not None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        import numpy as np
+
+        fig, ax = plt.subplots(figsize=(10, 4.5))
+        for m in measures:
+            months = np.array([r.month for r in rows if r.measure == m], dtype="datetime64[D]")
+            ax.plot(months, [r.value for r in rows if r.measure == m], label=m)
+        ax.set_title(f"{match.port_code} {match.port_name} ({match.state}): U.S.-bound per month")
+        ax.set_ylabel("count per month")
+        ax.legend()
+        fig.text(0.01, 0.01, f"Source: {source}", fontsize=7)
+        fig.tight_layout(rect=(0, 0.03, 1, 1))
+        fig.savefig(chart, dpi=120)
+        plt.close(fig)
+        err_console.print(f"chart written to {chart}")
+
+
+def _fmt_figure(x: float | None) -> str:
+    if x is None:
+        return "-"
+    if x == int(x) and abs(x) >= 100:
+        return f"{int(x):,}"
+    return f"{x:g}"
+
+
+@app.command()
+def facts(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the records as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Check the State Department fact sheet's border figures against the data."""
+    import json
+
+    from rich.table import Table
+
+    from borderflow.data.errors import DataFormatError, WarehouseMissingError
+    from borderflow.data.facts import FACT_SHEET_SOURCE, all_facts
+    from borderflow.data.warehouse import connect_readonly
+
+    try:
+        con = connect_readonly(resolve_db(db))
+    except WarehouseMissingError as exc:
+        raise _fail(str(exc)) from None
+    try:
+        records = all_facts(con)
+    except DataFormatError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        con.close()
+    if as_json:
+        typer.echo(json.dumps([r.to_dict() for r in records], indent=2))
+        return
+    colour = {"consistent": "green", "differs": "red", "partial": "yellow", "not checkable": "dim"}
+    table = Table(title="Fact sheet vs data", caption=f"Fact sheet: {FACT_SHEET_SOURCE}")
+    table.add_column("#", justify="right")
+    table.add_column("Claim", overflow="fold")
+    table.add_column("Fact sheet", justify="right", no_wrap=True)
+    table.add_column("Data", justify="right", no_wrap=True)
+    for col in ("Unit", "Period"):
+        table.add_column(col, overflow="fold")
+    table.add_column("Status", no_wrap=True)
+    for i, r in enumerate(records, start=1):
+        table.add_row(
+            str(i),
+            r.claim,
+            _fmt_figure(r.fact_sheet_figure),
+            _fmt_figure(r.data_figure),
+            r.unit,
+            r.period,
+            f"[{colour[r.status]}]{r.status}[/]",
+        )
+    console.print(table)
+    for i, r in enumerate(records, start=1):
+        console.print(f"[bold]{i}.[/] {r.note} [dim]Source: {r.source}.[/]", highlight=False)
+
+
 # --- simulation commands: simulate --------------------------------------------------------
 
 

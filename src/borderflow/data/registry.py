@@ -208,6 +208,25 @@ class Crossing:
                 return f.count
         return None
 
+    def lanes_summary(self) -> str:
+        """Short text of CBP's U.S.-bound lanes (pax/com counts, NEXUS/Ready/FAST flags).
+
+        ``-`` = none listed, ``?`` = update pending; ``+n published`` counts the figures
+        from other sources (PARAMETERS.md, Cascade Gateway).
+        """
+        parts: list[str] = []
+        if self.in_cbp_feed:
+            pax, com = self.cbp_max_lanes("passenger"), self.cbp_max_lanes("commercial")
+            parts = [f"pax {pax or '-'}", f"com {com or '-'}"]
+            for lt, name in (("nexus", "NEXUS"), ("ready", "Ready"), ("fast", "FAST")):
+                flags = [f.listed for f in self.lane(US_BOUND, lt) if f.source == _CBP_SOURCE]
+                flag = flags[0] if flags else None
+                parts.append(name + {True: "", False: " -", None: " ?"}[flag])
+        n_pub = sum(1 for f in self.lanes if f.source and f.source != _CBP_SOURCE)
+        if n_pub:
+            parts.append(f"+{n_pub} published")
+        return ", ".join(parts) if parts else "unknown"
+
     def known_lane_figures(self) -> tuple[LaneFigure, ...]:
         """Return the figures that carry a count or a listed flag (no pure unknowns)."""
         return tuple(f for f in self.lanes if f.count is not None or f.listed is not None)

@@ -1,0 +1,194 @@
+"""CLI data commands: ports, traffic, facts (Typer CliRunner on the real warehouse)."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from borderflow import shipped_data_dir
+from borderflow.cli import app
+
+DATA = shipped_data_dir()
+runner = CliRunner()
+
+
+@pytest.fixture(scope="session")
+def warehouse(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A session warehouse (the data tests' fixture if visible, else built here)."""
+    try:
+        return Path(request.getfixturevalue("warehouse_path"))
+    except pytest.FixtureLookupError:
+        from borderflow.data.warehouse import build_warehouse
+
+        db = tmp_path_factory.mktemp("cli_wh") / "borderflow.duckdb"
+        build_warehouse(db)
+        return db
+
+
+def _crossing_rows() -> list[dict[str, str]]:
+    with gzip.open(DATA / "crossings" / "us_canada_crossings.csv.gz", "rt", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_ports_json_lists_all_crossings() -> None:
+    res = runner.invoke(app, ["ports", "--json"])
+    assert res.exit_code == 0, res.output
+    recs = json.loads(res.stdout)
+    assert len(recs) == 127
+    assert sum(r["mode"] == "road" for r in recs) == 120
+    assert all(r["canada_name"] is None for r in recs)
+
+
+def test_ports_state_filter_counts_match_file() -> None:
+    res = runner.invoke(app, ["ports", "--state", "wa", "--json"])
+    assert res.exit_code == 0
+    want = [r["crossing_id"] for r in _crossing_rows() if r["us_state"] == "WA"]
+    assert [r["crossing_id"] for r in json.loads(res.stdout)] == want
+
+
+def test_ports_table_and_no_match() -> None:
+    res = runner.invoke(app, ["ports", "blaine"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0
+    assert "Blaine-Peace Arch" in res.stdout and "Blaine-Pacific Highway" in res.stdout
+    assert "pax 10" in res.stdout  # CBP max passenger lanes at Peace Arch
+    bad = runner.invoke(app, ["ports", "Atlantis"])
+    assert bad.exit_code == 1 and "Atlantis" in bad.stderr
+
+
+def test_traffic_csv_matches_source_file(warehouse: Path) -> None:
+    res = runner.invoke(
+        app,
+        [
+            "traffic",
+            "3004",
+            "--from",
+            "2019-01",
+            "--to",
+            "2019-12",
+            "--format",
+            "csv",
+            "--db",
+            str(warehouse),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    got = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert len(got) == 12 and {r["measure"] for r in got} == {"Personal Vehicles"}
+    raw = pd.read_csv(
+        DATA / "bts_border_crossing/Border_Crossing_Entry_Data_1996-01_2024-02.csv.gz",
+        dtype={"Port Code": str},
+    )
+    sel = raw[
+        (raw["Port Code"] == "3004")
+        & (raw["Measure"] == "Personal Vehicles")
+        & raw["Date"].str.endswith("2019")
+    ]
+    assert sum(int(r["value"]) for r in got) == int(sel["Value"].sum())
+
+
+def test_traffic_json_by_name_several_measures(warehouse: Path) -> None:
+    res = runner.invoke(
+        app,
+        [
+            "traffic",
+            "Peace Arch",
+            "-m",
+            "Trucks",
+            "-m",
+            "Buses",
+            "--from",
+            "2023-01",
+            "--format",
+            "json",
+            "--db",
+            str(warehouse),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["port_code"] == "3004" and "U.S.-bound" in doc["source"]
+    raw = pd.read_csv(
+        DATA / "bts_border_crossing/Border_Crossing_Entry_Data_1996-01_2024-02.csv.gz",
+        dtype={"Port Code": str},
+    )
+    sel = raw[
+        (raw["Port Code"] == "3004")
+        & raw["Measure"].isin(["Trucks", "Buses"])
+        & (pd.to_datetime(raw["Date"], format="%b %Y") >= "2023-01-01")
+    ]
+    assert len(doc["rows"]) == len(sel)
+    assert sum(r["value"] for r in doc["rows"]) == int(sel["Value"].sum())
+    assert doc["period"] == "2023-01 to 2024-02"
+
+
+def test_traffic_spark_and_chart(warehouse: Path, tmp_path: Path) -> None:
+    png = tmp_path / "blaine.png"
+    res = runner.invoke(
+        app,
+        [
+            "traffic",
+            "Blaine",
+            "--from",
+            "2019-01",
+            "--to",
+            "2019-12",
+            "--spark",
+            "--chart",
+            str(png),
+            "--db",
+            str(warehouse),
+        ],
+        env={"COLUMNS": "200"},
+    )
+    assert res.exit_code == 0, res.output
+    line = next(x for x in res.stdout.splitlines() if x.startswith("Personal Vehicles"))
+    assert sum(ch in "▁▂▃▄▅▆▇█" for ch in line) == 12
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_traffic_errors(warehouse: Path, tmp_path: Path) -> None:
+    amb = runner.invoke(app, ["traffic", "Fort", "--db", str(warehouse)])
+    assert amb.exit_code == 1
+    assert "0110" in amb.stderr and "Fort Kent" in amb.stderr and "3417" in amb.stderr
+    unknown = runner.invoke(app, ["traffic", "Atlantis", "--db", str(warehouse)])
+    assert unknown.exit_code == 1 and "Atlantis" in unknown.stderr
+    bad_m = runner.invoke(app, ["traffic", "3004", "-m", "Camels", "--db", str(warehouse)])
+    assert bad_m.exit_code == 1 and "Camels" in bad_m.stderr
+    bad_month = runner.invoke(app, ["traffic", "3004", "--from", "2019/01", "--db", str(warehouse)])
+    assert bad_month.exit_code == 1 and "YYYY-MM" in bad_month.stderr
+    missing = runner.invoke(app, ["traffic", "3004", "--db", str(tmp_path / "none.duckdb")])
+    assert missing.exit_code == 1 and "borderflow load" in missing.stderr
+
+
+def test_facts_json_records(warehouse: Path) -> None:
+    res = runner.invoke(app, ["facts", "--json", "--db", str(warehouse)])
+    assert res.exit_code == 0, res.output
+    recs = json.loads(res.stdout)
+    keys = {
+        "claim",
+        "fact_sheet_figure",
+        "data_figure",
+        "unit",
+        "period",
+        "source",
+        "status",
+        "note",
+    }
+    assert all(set(r) == keys for r in recs)
+    trade = [r for r in recs if r["claim"].startswith("trade") and r["period"] == "2019"]
+    assert len(trade) == 1 and trade[0]["data_figure"] == pytest.approx(612 / 365, abs=0.01)
+    road = next(r for r in recs if "road crossings" in r["claim"])
+    assert road["fact_sheet_figure"] == 120 and road["data_figure"] == 120
+
+
+def test_facts_table(warehouse: Path) -> None:
+    res = runner.invoke(app, ["facts", "--db", str(warehouse)], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "5,525" in res.stdout and "consistent" in res.stdout and "not checkable" in res.stdout
