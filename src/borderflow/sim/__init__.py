@@ -18,6 +18,8 @@ from borderflow.sim.distributions import (
 from borderflow.sim.draws import VehicleDraws, draw_vehicles, replication_seeds
 from borderflow.sim.errors import SpecError
 from borderflow.sim.records import StaffingChanges, VehicleRecords
+from borderflow.sim.results import SimulationResult, replication_metrics
+from borderflow.sim.scenario import FORMAT_VERSION, parse_scenario
 from borderflow.sim.spec import (
     CHOICE_RULES,
     DIRECTIONS,
@@ -37,6 +39,7 @@ __all__ = [
     "CHOICE_RULES",
     "DIRECTIONS",
     "ENGINES",
+    "FORMAT_VERSION",
     "LANE_TYPES",
     "BoothSchedule",
     "Deterministic",
@@ -52,6 +55,7 @@ __all__ = [
     "QueueStorage",
     "QueueTrigger",
     "Secondary",
+    "SimulationResult",
     "SpecError",
     "Staffing",
     "StaffingChanges",
@@ -59,6 +63,8 @@ __all__ = [
     "VehicleDraws",
     "VehicleRecords",
     "draw_vehicles",
+    "parse_scenario",
+    "replication_metrics",
     "replication_seeds",
     "run_draws",
     "run_replication",

@@ -151,11 +151,15 @@ class LaneGroup:
         One of :data:`LANE_TYPES`.
     staffing : BoothSchedule or QueueTrigger
         How many booths are open, and when.
+    classes : tuple of str, optional
+        Restrict the group to these classes (e.g. a FAST-only commercial lane); by
+        default every class with a service time for ``lane_type`` may use it.
     """
 
     name: str
     lane_type: str
     staffing: Staffing
+    classes: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         _check_name("name", self.name)
@@ -165,6 +169,19 @@ class LaneGroup:
             raise SpecError(
                 f"staffing = {self.staffing!r}: must be a BoothSchedule or a QueueTrigger"
             )
+        if self.classes is not None:
+            names = (self.classes,) if isinstance(self.classes, str) else tuple(self.classes)
+            if not names:
+                raise SpecError("classes = []: give at least one class, or omit the field")
+            for i, n in enumerate(names):
+                _check_name(f"classes[{i}]", n)
+            object.__setattr__(self, "classes", names)
+
+    def admits(self, traffic_class: TrafficClass) -> bool:
+        """Whether ``traffic_class`` may use this group (lane type and class list)."""
+        if self.lane_type not in traffic_class.service:
+            return False
+        return self.classes is None or traffic_class.name in self.classes
 
     @property
     def lane_type_index(self) -> int:
@@ -428,6 +445,16 @@ class PortSpec:
         self._check_unique("classes", [c.name for c in classes])
         self._check_unique("lane_groups", [g.name for g in groups])
         lane_types_present = {g.lane_type for g in groups}
+        class_names = [c.name for c in classes]
+        for j, g in enumerate(groups):
+            for i, n in enumerate(g.classes or ()):
+                if n not in class_names:
+                    raise SpecError(f"lane_groups[{j}].classes[{i}] = {n!r}: no such class")
+                if g.lane_type not in classes[class_names.index(n)].service:
+                    raise SpecError(
+                        f"lane_groups[{j}].classes[{i}] = {n!r}: the class has no service "
+                        f"time for lane type {g.lane_type!r}"
+                    )
         for i, c in enumerate(classes):
             where = f"classes[{i}]"
             if isinstance(c.rate_per_hour, tuple) and len(c.rate_per_hour) != H:
@@ -435,7 +462,7 @@ class PortSpec:
                     f"{where}.rate_per_hour has {len(c.rate_per_hour)} values: needs "
                     f"horizon_hours = {H} (or a single number)"
                 )
-            if not lane_types_present.intersection(c.service):
+            if not any(g.admits(c) for g in groups):
                 raise SpecError(
                     f"{where}.service = {sorted(c.service)}: class {c.name!r} has no eligible "
                     f"lane group (lane groups have types {sorted(lane_types_present)})"
@@ -456,7 +483,7 @@ class PortSpec:
             st = g.staffing
             if isinstance(st, BoothSchedule) and len(st.booths) not in (1, H):
                 raise SpecError(
-                    f"lane_groups[{j}].staffing.booths has {len(st.booths)} values: needs "
+                    f"lane_groups[{j}].booths has {len(st.booths)} values: needs "
                     f"horizon_hours = {H} (or a single number)"
                 )
         if self.secondary is not None and not isinstance(self.secondary, Secondary):
@@ -495,7 +522,7 @@ class PortSpec:
                 raise SpecError(f"{where}.count = {iq.count!r}: must be an integer >= 0")
             lt = self.lane_groups[group_names.index(iq.group)].lane_type
             cls = self.classes[class_names.index(iq.traffic_class)]
-            if lt not in cls.service:
+            if not self.lane_groups[group_names.index(iq.group)].admits(cls):
                 raise SpecError(
                     f"{where}.traffic_class = {iq.traffic_class!r}: not eligible for lane "
                     f"group {iq.group!r} (lane type {lt!r})"
@@ -547,7 +574,7 @@ class PortSpec:
     def eligible(self) -> BoolArray:
         """Eligibility, shape (n_classes, n_groups): class k may use group g."""
         out = np.array(
-            [[g.lane_type in c.service for g in self.lane_groups] for c in self.classes],
+            [[g.admits(c) for g in self.lane_groups] for c in self.classes],
             dtype=np.bool_,
         )
         out.flags.writeable = False
@@ -559,7 +586,7 @@ class PortSpec:
         out = np.full((self.n_classes, self.n_groups), np.nan)
         for k, c in enumerate(self.classes):
             for g, grp in enumerate(self.lane_groups):
-                if grp.lane_type in c.service:
+                if grp.admits(c):
                     out[k, g] = c.service[grp.lane_type].mean
         out.flags.writeable = False
         return out
