@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Annotated, Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException, Query
 from fastapi.responses import HTMLResponse
+from pydantic import BaseModel
 
 import borderflow
+from borderflow.data.errors import WarehouseMissingError
+from borderflow.data.facts import all_facts
+from borderflow.data.queries import (
+    DEFAULT_MEASURE,
+    AmbiguousPortError,
+    PortNotFoundError,
+    UnknownMeasureError,
+    parse_month,
+    resolve_port,
+    traffic_series,
+)
+from borderflow.data.registry import load_registry
+from borderflow.data.warehouse import connect_readonly
 
 _PLACEHOLDER = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>borderflow</title></head>
@@ -18,6 +36,84 @@ comes in a later release; the API is at <a href="/docs">/docs</a>.</p>
 <p>Warehouse: <code>{db}</code></p>
 </body></html>
 """
+
+
+# --- response models (pydantic at the edge only) -------------------------------------------
+
+
+class LaneOut(BaseModel):
+    """One lane/booth figure of a crossing, per direction, with its source."""
+
+    crossing_id: str
+    direction: str
+    lane_type: str
+    unit: str
+    count: int | None
+    listed: bool | None
+    source: str | None
+    note: str
+    basis: str
+
+
+class CrossingOut(BaseModel):
+    """One crossing of the registry (see ``docs/registry.md``)."""
+
+    crossing_id: str
+    us_name: str
+    canada_name: str | None
+    bts_port_code: str
+    bts_port_name: str
+    is_master: bool
+    state: str
+    province: str | None
+    latitude: float
+    longitude: float
+    mode: str
+    crossing_types: list[str]
+    port_has_rail: bool | None
+    hours: str | None
+    open_24h: bool | None
+    cbp_port_number: str | None
+    cbp_crossing_name: str | None
+    lanes: list[LaneOut]
+    source: str
+
+
+class TrafficPoint(BaseModel):
+    """One month of one measure [count/month, U.S.-bound]."""
+
+    month: str
+    measure: str
+    value: int
+
+
+class TrafficOut(BaseModel):
+    """A port's monthly series, with where it comes from."""
+
+    port_code: str
+    port_name: str
+    state: str
+    border: str
+    matched_by: str
+    unit: str
+    source: str
+    rows: list[TrafficPoint]
+
+
+class FactOut(BaseModel):
+    """One fact-sheet claim checked against the data (see ``docs/facts.md``)."""
+
+    claim: str
+    fact_sheet_figure: float | None
+    data_figure: float | None
+    unit: str
+    period: str
+    source: str
+    status: str
+    note: str
+
+
+_TRAFFIC_SOURCE = "BTS Border Crossing Entry Data (warehouse table bts_crossings), U.S.-bound only"
 
 
 def create_app(db_path: Path) -> FastAPI:
@@ -37,5 +133,70 @@ def create_app(db_path: Path) -> FastAPI:
     @api.get("/api/health")
     def health() -> dict[str, str]:
         return {"status": "ok", "version": borderflow.__version__}
+
+    @contextmanager
+    def warehouse() -> Iterator[Any]:
+        try:
+            con = connect_readonly(db_path)
+        except WarehouseMissingError as exc:
+            raise HTTPException(status_code=503, detail=str(exc)) from None
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @api.get("/api/ports", response_model=list[CrossingOut])
+    def ports(
+        q: Annotated[str | None, Query(description="Part of a name, or a code.")] = None,
+        state: Annotated[str | None, Query(description="Two-letter U.S. state.")] = None,
+    ) -> list[dict[str, Any]]:
+        """Return the registry's crossings, optionally searched by name/code and state."""
+        return [dataclasses.asdict(c) for c in load_registry().search(q, state)]
+
+    @api.get("/api/ports/{code}/traffic", response_model=TrafficOut)
+    def port_traffic(
+        code: str,
+        measure: Annotated[list[str] | None, Query(description="BTS measure(s).")] = None,
+        start: Annotated[str | None, Query(alias="from", description="YYYY-MM")] = None,
+        end: Annotated[str | None, Query(alias="to", description="YYYY-MM")] = None,
+    ) -> dict[str, Any]:
+        """Return the monthly U.S.-bound series of a port (code like 3004, or a name)."""
+        try:
+            first = parse_month(start) if start else None
+            last = parse_month(end) if end else None
+        except ValueError as exc:
+            raise HTTPException(status_code=422, detail=str(exc)) from None
+        with warehouse() as con:
+            try:
+                match = resolve_port(con, code)
+                rows = traffic_series(
+                    con, match.port_code, measure or [DEFAULT_MEASURE], first, last
+                )
+            except PortNotFoundError as exc:
+                raise HTTPException(status_code=404, detail=str(exc)) from None
+            except AmbiguousPortError as exc:
+                raise HTTPException(
+                    status_code=409,
+                    detail={
+                        "message": str(exc),
+                        "candidates": [dataclasses.asdict(c) for c in exc.candidates],
+                    },
+                ) from None
+            except (UnknownMeasureError, ValueError) as exc:
+                raise HTTPException(status_code=422, detail=str(exc)) from None
+        return {
+            **dataclasses.asdict(match),
+            "unit": "count/month",
+            "source": _TRAFFIC_SOURCE,
+            "rows": [
+                {"month": f"{r.month:%Y-%m}", "measure": r.measure, "value": r.value} for r in rows
+            ],
+        }
+
+    @api.get("/api/facts", response_model=list[FactOut])
+    def facts() -> list[dict[str, Any]]:
+        """Return the fact sheet's border figures checked against the data."""
+        with warehouse() as con:
+            return [f.to_dict() for f in all_facts(con)]
 
     return api
