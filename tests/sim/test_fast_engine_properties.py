@@ -98,10 +98,20 @@ def port_specs(draw: st.DrawFn) -> PortSpec:
                 arrival_times_min=trace,
             )
         )
+    # Some groups admit only some of the classes that have their lane type.
+    restricted = []
+    for grp in groups:
+        cands = [c.name for c in classes if grp.lane_type in c.service]
+        names = None
+        if cands and draw(st.integers(0, 2)) == 0:
+            names = tuple(draw(st.lists(st.sampled_from(cands), min_size=1, unique=True)))
+        restricted.append(LaneGroup(grp.name, grp.lane_type, grp.staffing, classes=names))
+    groups = tuple(restricted)
+    assume(all(any(g.admits(c) for g in groups) for c in classes))
     initial = []
     for _ in range(draw(st.integers(0, 3))):
         j = draw(st.integers(0, len(groups) - 1))
-        ks = [k for k, c in enumerate(classes) if groups[j].lane_type in c.service]
+        ks = [k for k, c in enumerate(classes) if groups[j].admits(c)]
         if ks:
             k = draw(st.sampled_from(ks))
             initial.append(InitialQueue(groups[j].name, classes[k].name, draw(st.integers(0, 6))))
