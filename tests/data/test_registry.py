@@ -269,3 +269,27 @@ def test_peak_hour_demand_from_busiest_month() -> None:
     assert math.isclose(d.veh_per_h, 10_000.0)
     with pytest.raises(ValueError, match="2018"):
         peak_hour_demand(monthly, 2018)
+
+
+def test_crossings_warehouse_table(warehouse_path: Path) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(warehouse_path), read_only=True)
+    try:
+        n, road, hours = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE mode = 'road'), count(hours) FROM crossings"
+        ).fetchone()
+        assert (n, road, hours) == (127, 120, 29)
+        bad = con.execute(
+            "SELECT bts_port_code FROM crossings GROUP BY 1 "
+            "HAVING abs(sum(share_passenger) - 1) > 1e-9 OR abs(sum(share_commercial) - 1) > 1e-9"
+        ).fetchall()
+        assert bad == []
+        # Joinable to the BTS counts: every code but none is in bts_crossings.
+        (missing,) = con.execute(
+            "SELECT count(DISTINCT bts_port_code) FROM crossings WHERE bts_port_code NOT IN "
+            "(SELECT port_code FROM bts_crossings)"
+        ).fetchone()
+        assert missing == 0
+    finally:
+        con.close()

@@ -40,6 +40,7 @@ from borderflow.data.readers import (
     read_transborder_monthly,
     read_transborder_port_jan2015,
 )
+from borderflow.data.registry import CROSSINGS_TABLE, REGISTRY_FILES, registry_table
 
 __all__ = [
     "BTS_FILE",
@@ -125,6 +126,7 @@ TABLE_SOURCES: tuple[TableSource, ...] = (
         (_TB_DOT1,),
         _one_file(read_transborder_port_jan2015, _TB_DOT1),
     ),
+    TableSource(CROSSINGS_TABLE, REGISTRY_FILES, registry_table),
 )
 
 #: Bookkeeping tables every warehouse has.
