@@ -44,6 +44,124 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 
 @app.command()
+def load(
+    db: DbOption = None,
+    update: Annotated[
+        Path | None,
+        typer.Option(
+            "--update",
+            help="Apply a newer BTS Border Crossing Entry Data file (.csv or .csv.gz): a "
+            "full release or new months only. Without it, (re)build from the shipped data.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Load the shipped data into the DuckDB warehouse, or apply a BTS update."""
+    import duckdb
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.table import Table
+
+    from borderflow.data.errors import DataFormatError, WarehouseMissingError
+    from borderflow.data.readers import LoadIssue
+    from borderflow.data.warehouse import (
+        TABLE_SOURCES,
+        BuildSummary,
+        UpdateSummary,
+        build_warehouse,
+        update_warehouse,
+    )
+
+    def _print_quirks(issues: tuple[LoadIssue, ...]) -> None:
+        """One line per kind of source quirk; conflicting keys in full (they are few)."""
+        if not issues:
+            return
+        dups = [i for i in issues if i.kind == "exact_duplicate"]
+        if dups:
+            console.print(
+                f"Quirk rule: {len(dups)} exact duplicate rows dropped (one copy kept).",
+                highlight=False,
+            )
+        for i in issues:
+            if i.kind != "exact_duplicate":
+                console.print(f"Quirk rule: {i.kind} {i.key}: {i.detail}.", highlight=False)
+        console.print("Details: table load_issues.", highlight=False)
+
+    path = resolve_db(db)
+    summary: BuildSummary | UpdateSummary
+    with Progress(
+        "{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("starting", total=None)
+
+        def on_step(step: str, done: int, total: int) -> None:
+            bar.update(task, description=step, completed=done, total=total)
+
+        failure: str | None = None
+        try:
+            if update is None:
+                summary = build_warehouse(path, progress=on_step)
+            else:
+                summary = update_warehouse(update, path, progress=on_step)
+        except (DataFormatError, WarehouseMissingError) as exc:
+            failure = str(exc)
+        except (OSError, duckdb.Error) as exc:
+            failure = f"cannot write the database {path}: {exc}"
+    if failure is not None:  # printed after the progress bar is gone
+        raise _fail(failure)
+
+    if isinstance(summary, BuildSummary):
+        files = {s.table.name: ", ".join(Path(f).name for f in s.files) for s in TABLE_SOURCES}
+        table = Table(title=f"Warehouse {path} (built in {summary.seconds:.1f} s)")
+        table.add_column("table")
+        table.add_column("rows", justify="right")
+        table.add_column("source file", overflow="fold")
+        for name, rows in summary.row_counts.items():
+            table.add_row(name, f"{rows:,}", files.get(name, "(bookkeeping)"))
+        console.print(table)
+        _print_quirks(summary.issues)
+        return
+
+    months = ", ".join(m.strftime("%Y-%m") for m in summary.months_added) or "none"
+    table = Table(title=f"Update of {path} from {summary.source_file.name}")
+    table.add_column("")
+    table.add_column("", justify="right", overflow="fold")
+    table.show_header = False
+    for label, value in (
+        ("rows read", f"{summary.rows_read:,}"),
+        ("months added", months),
+        ("rows added", f"{summary.rows_added:,}"),
+        ("values revised", f"{summary.values_revised:,}"),
+        ("rows unchanged", f"{summary.rows_unchanged:,}"),
+        ("rows not in the file (kept)", f"{summary.rows_not_in_file:,}"),
+        ("time", f"{summary.seconds:.1f} s"),
+    ):
+        table.add_row(label, value)
+    console.print(table)
+    if summary.revised_examples:
+        rev = Table(title="Largest revisions")
+        for col in ("port", "name", "month", "measure", "old", "new"):
+            rev.add_column(col, justify="right" if col in ("old", "new") else "left")
+        for r in summary.revised_examples:
+            rev.add_row(
+                r.port_code,
+                r.port_name,
+                r.month.strftime("%Y-%m"),
+                r.measure,
+                f"{r.old_value:,}",
+                f"{r.new_value:,}",
+            )
+        console.print(rev)
+    _print_quirks(summary.issues)
+    if not summary.changed:
+        console.print("No change: the warehouse already holds this data.")
+
+
+@app.command()
 def ports(
     query: Annotated[
         str | None, typer.Argument(help="Part of a crossing or port name, or a code.")
