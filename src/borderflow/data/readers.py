@@ -30,6 +30,7 @@ from borderflow.data import columns as colmap
 from borderflow.data.errors import DataFormatError
 
 __all__ = [
+    "MONTH_FORMATS",
     "LoadIssue",
     "RawCsv",
     "ReadResult",
@@ -373,7 +374,8 @@ def _raise_field_count(path: Path, data: bytes, expected: int) -> NoReturn:
 
 # --- BTS border crossings ----------------------------------------------------------------
 
-_MONTH_FORMATS = (
+#: Accepted spellings of a BTS ``Date`` (strptime formats), tried in order.
+MONTH_FORMATS = (
     "%b %Y",  # Jan 2024 (our shipped file)
     "%B %Y",  # January 2024
     "%m/%d/%Y %I:%M:%S %p",  # 01/01/2024 12:00:00 AM (BTS open-data CSV export)
@@ -399,7 +401,7 @@ def parse_bts_month(text: str) -> date:
     ValueError
         If no format matches, or the date is not the first day of a month at midnight.
     """
-    for fmt in _MONTH_FORMATS:
+    for fmt in MONTH_FORMATS:
         try:
             parsed = datetime.strptime(text, fmt)
         except ValueError:

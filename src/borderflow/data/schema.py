@@ -386,13 +386,13 @@ LOAD_ISSUES = Table(
     name="load_issues",
     description=(
         "Source quirks found while loading and the rule applied to each, so that every "
-        "dropped or chosen row is accounted for (see 'Quirks' above)."
+        "dropped or chosen row is accounted for (see 'Quirk rules' above)."
     ),
     columns=(
         Column("table_name", "VARCHAR", "", "Table affected."),
         Column("source_file", "VARCHAR", "", "File name the rows came from."),
         Column("kind", "VARCHAR", "", "'exact_duplicate' or 'conflicting_key'."),
-        Column("key", "VARCHAR", "", "The key, e.g. '2507 2021-02-01 Bus Passengers'."),
+        Column("key", "VARCHAR", "", "The key, e.g. '2606 2021-02-01 Bus Passengers'."),
         Column("detail", "VARCHAR", "", "Values seen, rows dropped and the rule applied."),
     ),
 )
