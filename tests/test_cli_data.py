@@ -192,3 +192,22 @@ def test_facts_table(warehouse: Path) -> None:
     res = runner.invoke(app, ["facts", "--db", str(warehouse)], env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
     assert "5,525" in res.stdout and "consistent" in res.stdout and "not checkable" in res.stdout
+
+
+def test_ports_sized_booths_are_labelled(warehouse: Path) -> None:
+    res = runner.invoke(app, ["ports", "Blaine", "--sized", "--json", "--db", str(warehouse)])
+    assert res.exit_code == 0, res.output
+    recs = {r["crossing_id"]: r["sized_us_bound_booths"] for r in json.loads(res.stdout)}
+    label = "sized: rule booths-from-peak-hour v1 (assumption)"
+    assert all(v["label"] == label for r in recs.values() for v in r.values())
+    # Peace Arch lists no commercial lanes in CBP's feed: no trucks assigned, no booths.
+    assert recs["3005"]["commercial"]["value"] == 0
+    assert recs["3004"]["commercial"]["value"] >= 1
+    # Booths meet the 0.85 target and one fewer would not (the rule's definition).
+    pax = recs["3005"]["passenger"]
+    load = pax["demand_veh_per_h"] * pax["service_time_min"] / 60
+    assert load / pax["value"] <= 0.85 < load / (pax["value"] - 1)
+    table = runner.invoke(
+        app, ["ports", "Blaine", "--sized", "--db", str(warehouse)], env={"COLUMNS": "250"}
+    )
+    assert label in table.stdout

@@ -170,6 +170,15 @@ def ports(
         str | None, typer.Option("--state", help="Two-letter U.S. state, e.g. WA.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON records.")] = False,
+    sized: Annotated[
+        bool,
+        typer.Option(
+            "--sized",
+            help="Add U.S.-bound booths sized from BTS peak-hour demand of the latest full "
+            "year (labelled rule booths-from-peak-hour v1; needs the warehouse).",
+        ),
+    ] = False,
+    db: DbOption = None,
 ) -> None:
     """List or search the U.S.-Canada crossings of the registry (127 crossings)."""
     import dataclasses
@@ -177,7 +186,7 @@ def ports(
 
     from rich.table import Table
 
-    from borderflow.data.registry import load_registry
+    from borderflow.data.registry import SIZING_LABEL, SizedValue, load_registry
 
     found = load_registry().search(query, state)
     if not found:
@@ -185,8 +194,45 @@ def ports(
             x for x in (repr(query) if query else "", f"state {state}" if state else "") if x
         )
         raise _fail(f"no crossing matches {what}")
+    booths: dict[str, dict[str, SizedValue | None]] = {}
+    if sized:
+        from borderflow.data.errors import WarehouseMissingError
+        from borderflow.data.queries import latest_full_year, size_crossing_booths
+        from borderflow.data.warehouse import connect_readonly
+
+        try:
+            con = connect_readonly(resolve_db(db))
+        except WarehouseMissingError as exc:
+            raise _fail(str(exc)) from None
+        try:
+            year = latest_full_year(con)
+            for c in found:
+                booths[c.crossing_id] = {}
+                for lt in ("passenger", "commercial"):
+                    try:
+                        booths[c.crossing_id][lt] = size_crossing_booths(
+                            con, c.crossing_id, lt, year
+                        )
+                    except ValueError:  # no BTS counts for the port in that year
+                        booths[c.crossing_id][lt] = None
+        finally:
+            con.close()
+
+    def sized_text(values: dict[str, SizedValue | None]) -> str:
+        pax, com = values.get("passenger"), values.get("commercial")
+        return f"pax {pax.value if pax else '-'}, com {com.value if com else '-'}"
+
     if as_json:
-        typer.echo(json.dumps([dataclasses.asdict(c) for c in found], indent=2))
+        recs = []
+        for c in found:
+            rec = dataclasses.asdict(c)
+            if sized:
+                rec["sized_us_bound_booths"] = {
+                    lt: None if v is None else dataclasses.asdict(v)
+                    for lt, v in booths[c.crossing_id].items()
+                }
+            recs.append(rec)
+        typer.echo(json.dumps(recs, indent=2))
         return
     table = Table(
         title=f"U.S.-Canada crossings ({len(found)})",
@@ -206,6 +252,9 @@ def ports(
         "Lanes known",
     ):
         table.add_column(col, overflow="fold")
+    if sized:
+        table.add_column("Sized booths*", overflow="fold")
+        table.caption = f"{table.caption} *{SIZING_LABEL}, U.S.-bound, pax/com."
     for c in found:
         kind = "+".join(c.crossing_types) + (" (rail at port)" if c.port_has_rail else "")
         table.add_row(
@@ -217,6 +266,7 @@ def ports(
             kind,
             c.hours or "-",
             c.lanes_summary(),
+            *([sized_text(booths[c.crossing_id])] if sized else []),
         )
     console.print(table)
 
