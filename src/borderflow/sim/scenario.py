@@ -211,9 +211,9 @@ def _build_class(i: int, c: _ClassIn) -> TrafficClass:
 def _build_group(j: int, g: _GroupIn) -> LaneGroup:
     where = f"lane_groups[{j}]"
     if (g.booths is None) == (g.trigger is None):
+        got = "both" if g.booths is not None else "neither"
         raise SpecError(
-            f"{where}: give exactly one of 'booths' (a schedule) or [trigger] "
-            f"(got booths = {g.booths!r}, trigger = {g.trigger!r})"
+            f"{where}: give exactly one of 'booths' (a schedule) or 'trigger' (got {got})"
         )
     staffing: Staffing
     try:
@@ -279,6 +279,20 @@ def parse_scenario(text: str) -> PortSpec:
         )
     except SpecError as e:
         raise e.within("storage") from None
+    try:
+        return _build_port(sc, classes, groups, secondary, storage)
+    except SpecError as e:
+        # The spec names the initial-queue class field 'traffic_class'; the file says 'class'.
+        raise SpecError(str(e).replace(".traffic_class = ", ".class = ")) from None
+
+
+def _build_port(
+    sc: _ScenarioIn,
+    classes: tuple[TrafficClass, ...],
+    groups: tuple[LaneGroup, ...],
+    secondary: Secondary | None,
+    storage: QueueStorage | None,
+) -> PortSpec:
     return PortSpec(
         name=sc.name,
         direction=sc.direction,  # type: ignore[arg-type]  # checked by PortSpec
