@@ -108,3 +108,16 @@ def test_missing_warehouse_is_503(tmp_path: Path) -> None:
     res = c.get("/api/facts")
     assert res.status_code == 503 and "borderflow load" in res.json()["detail"]
     assert c.get("/api/ports").status_code == 200  # the registry needs no warehouse
+
+
+def test_ports_sized_carry_label(client: TestClient) -> None:
+    recs = client.get("/api/ports", params={"q": "3801", "sized": "true"}).json()
+    assert {r["crossing_id"] for r in recs} == {"3801", "3804"}
+    for r in recs:
+        for v in r["sized_us_bound_booths"].values():
+            assert v["label"] == "sized: rule booths-from-peak-hour v1 (assumption)"
+            load = v["demand_veh_per_h"] * v["service_time_min"] / 60
+            assert load / v["value"] <= 0.85
+    # Without the flag, no sized values.
+    plain = client.get("/api/ports", params={"q": "3801"}).json()
+    assert all(r["sized_us_bound_booths"] is None for r in plain)

@@ -20,8 +20,10 @@ from borderflow.data.queries import (
     AmbiguousPortError,
     PortNotFoundError,
     UnknownMeasureError,
+    latest_full_year,
     parse_month,
     resolve_port,
+    size_crossing_booths,
     traffic_series,
 )
 from borderflow.data.registry import load_registry
@@ -55,6 +57,17 @@ class LaneOut(BaseModel):
     basis: str
 
 
+class SizedOut(BaseModel):
+    """Booths filled by the sizing rule; never shown without ``label``."""
+
+    value: int
+    label: str
+    demand_veh_per_h: float
+    service_time_min: float
+    target_utilisation: float
+    assumptions: list[str]
+
+
 class CrossingOut(BaseModel):
     """One crossing of the registry (see ``docs/registry.md``)."""
 
@@ -77,6 +90,7 @@ class CrossingOut(BaseModel):
     cbp_crossing_name: str | None
     lanes: list[LaneOut]
     source: str
+    sized_us_bound_booths: dict[str, SizedOut | None] | None = None
 
 
 class TrafficPoint(BaseModel):
@@ -149,9 +163,26 @@ def create_app(db_path: Path) -> FastAPI:
     def ports(
         q: Annotated[str | None, Query(description="Part of a name, or a code.")] = None,
         state: Annotated[str | None, Query(description="Two-letter U.S. state.")] = None,
+        sized: Annotated[
+            bool, Query(description="Add U.S.-bound booths from the labelled sizing rule.")
+        ] = False,
     ) -> list[dict[str, Any]]:
         """Return the registry's crossings, optionally searched by name/code and state."""
-        return [dataclasses.asdict(c) for c in load_registry().search(q, state)]
+        found = load_registry().search(q, state)
+        out = [dataclasses.asdict(c) for c in found]
+        if sized:
+            with warehouse() as con:
+                year = latest_full_year(con)
+                for rec, c in zip(out, found, strict=True):
+                    booths: dict[str, Any] = {}
+                    for lt in ("passenger", "commercial"):
+                        try:
+                            v = size_crossing_booths(con, c.crossing_id, lt, year)
+                            booths[lt] = dataclasses.asdict(v)
+                        except ValueError:  # no BTS counts for the port in that year
+                            booths[lt] = None
+                    rec["sized_us_bound_booths"] = booths
+        return out
 
     @api.get("/api/ports/{code}/traffic", response_model=TrafficOut)
     def port_traffic(
