@@ -358,3 +358,14 @@ def test_compiled_kernels_load_from_cache_in_a_new_process(tmp_path: Path) -> No
         out.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     assert all(miss >= 1 for _, miss in out[0])
     assert all(hit >= 1 and miss == 0 for hit, miss in out[1])
+
+
+def test_cache_dir_defaults_to_the_repository_when_unset() -> None:
+    # numba reads NUMBA_CACHE_DIR once, at import: the fast engine must set it first.
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    code = "import borderflow.sim.fast, numba; print(numba.config.CACHE_DIR)"
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    repo = Path(__file__).resolve().parents[2]
+    assert Path(proc.stdout.strip().splitlines()[-1]) == repo / ".cache" / "numba"
