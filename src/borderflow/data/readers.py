@@ -20,7 +20,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -239,17 +238,33 @@ class RawCsv:
         if row is not None:
             self.fail(row, column, problem)
 
-    def text(self, column: str, *, nullable: bool = False) -> pa.ChunkedArray:
-        """Trimmed text; ``""`` -> NULL if nullable, else an error."""
-        arr = self.strings(column)
-        empty = pc.equal(arr, "")
-        if not nullable:
-            self.check(empty, column, "empty value")
-            return arr
-        return pc.if_else(empty, pa.scalar(None, pa.string()), arr)
+    def text(self, column: str, *, nullable: bool = False) -> pa.Array:
+        """Trimmed text; ``""`` -> NULL if nullable, else an error (few distinct values)."""
+
+        def convert(value: str) -> str | None:
+            if value:
+                return value
+            if nullable:
+                return None
+            raise ValueError("empty value")
+
+        return self.by_value(column, convert, pa.string())
+
+    @staticmethod
+    def _fast_cast(arr: pa.ChunkedArray, to: pa.DataType) -> pa.ChunkedArray | None:
+        """Cast clean text directly (the common case); None if any value needs care."""
+        try:
+            out = pc.cast(arr, to)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+        bad = pc.less(out, 0) if pa.types.is_integer(to) else pc.invert(pc.is_finite(out))
+        return None if pc.any(bad).as_py() else out
 
     def integers(self, column: str, *, nullable: bool = False) -> pa.ChunkedArray:
         """Whole non-negative numbers; thousands separators and a ``.0`` tail accepted."""
+        fast = self._fast_cast(self.table.column(column), pa.int64())
+        if fast is not None:
+            return fast
         arr = pc.replace_substring(self.strings(column), ",", "")
         empty = pc.equal(arr, "")
         if not nullable:
@@ -262,6 +277,9 @@ class RawCsv:
 
     def floats(self, column: str, *, nullable: bool = False) -> pa.ChunkedArray:
         """Decimal numbers; thousands separators accepted; ``""`` -> NULL if nullable."""
+        fast = self._fast_cast(self.table.column(column), pa.float64())
+        if fast is not None:
+            return fast
         arr = pc.replace_substring(self.strings(column), ",", "")
         empty = pc.equal(arr, "")
         if not nullable:
@@ -279,13 +297,13 @@ class RawCsv:
         return parsed
 
     def by_value(self, column: str, func: Callable[[str], Any], out_type: pa.DataType) -> pa.Array:
-        """Convert each distinct trimmed value once with ``func`` (ValueError = bad value)."""
-        arr = self.strings(column).combine_chunks()
+        """Convert each distinct value once with ``func`` (given it trimmed; ValueError = bad)."""
+        arr = self.table.column(column).combine_chunks()
         uniq = pc.unique(arr)
         results: list[Any] = []
         for value in uniq.to_pylist():
             try:
-                results.append(func(value))
+                results.append(func(value.strip()))
             except ValueError as exc:
                 row = self._first(pc.equal(arr, value))
                 self.fail(row, column, str(exc))
@@ -317,10 +335,20 @@ def read_raw_csv(path: Path | str) -> RawCsv:
         raw = path.read_bytes()
     except OSError as exc:
         raise DataFormatError(path, f"cannot read file ({exc.strerror})") from None
-    data = _decode(path, _decompress(path, raw))
-    if not data.strip():
+    data = _decompress(path, raw)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if not data or data.isspace():
         raise DataFormatError(path, "empty file: no header and no rows", line=1)
-    first = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+    end = data.find(b"\n")
+    first_bytes = data if end < 0 else data[:end]
+    if b"\x00" in first_bytes or first_bytes.startswith((b"\xff\xfe", b"\xfe\xff")):
+        _decode(path, data)  # raises, naming UTF-16
+    try:
+        first = first_bytes.decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        _decode(path, data)
+        raise
     header = next(csv.reader([first]))
     norm = [colmap.normalise_header(h) for h in header]
     if any(not h for h in norm):
@@ -349,7 +377,10 @@ def read_raw_csv(path: Path | str) -> RawCsv:
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        _decode(path, data)  # names the line and column of a non-UTF-8 byte, if that is it
         raise DataFormatError(path, f"not a readable CSV ({exc})") from None
+    if b"\x00" in data:
+        _decode(path, data)
     if bad_rows:
         _raise_field_count(path, data, len(header))
     if table.num_rows == 0:
@@ -498,27 +529,25 @@ def read_bts_crossings(path: Path | str) -> ReadResult:
     return _dedup_bts(raw, table)
 
 
+_BTS_KEY = ["port_code", "month", "measure"]
+
+
 def _dedup_bts(raw: RawCsv, table: pa.Table) -> ReadResult:
     """Apply the quirk rules; only rows whose key repeats are looked at in Python."""
-    con = duckdb.connect()
-    try:
-        con.register("raw_rows", table)
-        repeated = con.sql(
-            f"SELECT {_BTS_ATTRS}, _row FROM raw_rows WHERE (port_code, month, measure) IN "
-            "(SELECT (port_code, month, measure) FROM raw_rows GROUP BY ALL "
-            "HAVING count(*) > 1) ORDER BY _row"
-        ).fetchall()
-        groups: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
-        for rec in repeated:
-            groups.setdefault(rec[0:1] + rec[4:6], []).append(rec)
-        issues, dropped = _bts_quirks(raw, groups)
-        kept = table.filter(pc.invert(pc.is_in(table["_row"], pa.array(dropped, pa.int64()))))
-        con.register("kept_rows", kept)
-        result = con.sql(
-            f"SELECT {_BTS_ATTRS} FROM kept_rows ORDER BY port_code, measure, month"
-        ).to_arrow_table()
-    finally:
-        con.close()
+    counts = table.group_by(_BTS_KEY).aggregate([("_row", "count")])
+    repeated_keys = counts.filter(pc.greater(counts["_row_count"], 1)).select(_BTS_KEY)
+    groups: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    if repeated_keys.num_rows:
+        repeated = table.join(repeated_keys, _BTS_KEY, join_type="inner").sort_by("_row")
+        names = [*_BTS_ATTRS.split(", "), "_row"]
+        for rec in zip(*(repeated[n].to_pylist() for n in names), strict=True):
+            groups.setdefault((rec[0], rec[4], rec[5]), []).append(rec)
+    issues, dropped = _bts_quirks(raw, groups)
+    kept = table.filter(pc.invert(pc.is_in(table["_row"], pa.array(dropped, pa.int64()))))
+    # Sorted by port and measure so that one port's series is contiguous (zone maps).
+    result = kept.drop_columns(["_row"]).sort_by(
+        [("port_code", "ascending"), ("measure", "ascending"), ("month", "ascending")]
+    )
     return ReadResult(result, raw.path, raw.num_rows, tuple(issues))
 
 
