@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from sim_builders import trace_spec
 
 from borderflow.sim import (
     BoothSchedule,
@@ -177,3 +178,17 @@ def test_simulate_tables_and_arrow() -> None:
     assert d["summary"]["vehicles"]["mean"] == pytest.approx(
         np.mean([r.n for r in res.vehicles or ()])
     )
+
+
+def test_queue_max_counts_after_all_events_of_an_instant() -> None:
+    # One booth, service 1, arrivals 0, 0, 0, 1, 1, 2 (hand count of vehicles waiting):
+    # t=0: three arrive, v0 starts -> 2 waiting. t=1: v0 ends, v1 starts, v3 and v4
+    # arrive -> v2, v3, v4 = 3. t=2: v2 starts, v5 arrives -> 3. Then 2, 1, 0.
+    # Counting the arrivals at t=1 before v1's start would give a false 4.
+    spec = trace_spec([0, 0, 0, 1, 1, 2], 1.0, 1)
+    rec = run_replication(spec, 0, engine="reference")
+    m = replication_metrics(spec, rec)
+    assert m.hourly["queue_max_veh"][0, 0] == 3
+    # time-average: waiting 2 on [0,1), 3 on [1,3), 2 on [3,4), 1 on [4,5): 11 veh-min
+    assert m.hourly["queue_mean_veh"][0, 0] == pytest.approx(11 / 60)
+    assert m.storage["total_queue_max_veh"][0] == 3

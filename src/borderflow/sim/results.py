@@ -68,6 +68,10 @@ SUMMARY_METRICS: tuple[str, ...] = (
 # ---- paths: piecewise-constant functions of time -----------------------------------------
 
 
+def _is_sorted(x: FloatArray) -> bool:
+    return bool(x.size < 2 or np.all(x[1:] >= x[:-1]))
+
+
 @dataclass(frozen=True)
 class Path:
     """A right-continuous step function: ``value[j]`` on ``[time[j], time[j+1])``, 0 before."""
@@ -85,6 +89,33 @@ class Path:
         """
         order = np.lexsort((steps, times))  # by time, then the most negative step first
         return Path(times[order], np.cumsum(steps[order]))
+
+    @staticmethod
+    def up_down(
+        up: FloatArray, down: FloatArray, weights: list[tuple[FloatArray, FloatArray]]
+    ) -> list[Path]:
+        """Paths that rise at times ``up`` and fall at times ``down``, one per weight pair.
+
+        ``weights`` holds ``(w_up, w_down)`` pairs (non-negative step sizes). The event
+        order (by time, falls first at equal times) is computed once and shared.
+        """
+        ou = None if _is_sorted(up) else np.argsort(up, kind="stable")
+        od = None if _is_sorted(down) else np.argsort(down, kind="stable")
+        u = up if ou is None else up[ou]
+        d = down if od is None else down[od]
+        # Merge two sorted sequences by rank; falls precede rises at equal times.
+        pu = np.arange(u.size) + np.searchsorted(d, u, side="right")
+        pd = np.arange(d.size) + np.searchsorted(u, d, side="left")
+        t = np.empty(u.size + d.size)
+        t[pu] = u
+        t[pd] = d
+        out = []
+        for w_up, w_down in weights:
+            steps = np.empty(t.size)
+            steps[pu] = w_up if ou is None else w_up[ou]
+            steps[pd] = -(w_down if od is None else w_down[od])
+            out.append(Path(t, np.cumsum(steps)))
+        return out
 
     def integral(self, edges: FloatArray) -> FloatArray:
         """Integral over each interval ``[edges[i], edges[i+1])`` [value × minutes]."""
@@ -145,7 +176,12 @@ def _grouped_percentiles(
 
     Returns shape (len(qs), n_keys), NaN for empty groups.
     """
-    order = np.lexsort((values, key))
+    # Sort by value, then stably by group key (radix sort when the keys fit in 16 bits).
+    order = np.argsort(values, kind="stable")
+    k = key[order]
+    if n_keys <= np.iinfo(np.uint16).max:
+        k = k.astype(np.uint16)
+    order = order[np.argsort(k, kind="stable")]
     v = values[order]
     counts = np.bincount(key, minlength=n_keys)
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
@@ -242,21 +278,20 @@ def replication_metrics(spec: PortSpec, rec: VehicleRecords) -> ReplicationMetri
     for j in range(T):
         m = tpos == j
         ms = m & started
-        times = np.concatenate((arr[m], start[ms]))
-        ones = np.concatenate((np.ones(int(m.sum())), -np.ones(int(ms.sum()))))
-        path = Path.from_steps(times, ones)
+        n_up, n_down = int(m.sum()), int(ms.sum())
+        path, kpath = Path.up_down(
+            arr[m],
+            start[ms],
+            [(np.ones(n_up), np.ones(n_down)), (length_km[m], length_km[ms])],
+        )
         q_mean[:, j] = path.integral(edges) / 60.0
         q_max[:, j] = path.maximum(edges)
-        kms = np.concatenate((length_km[m], -length_km[ms]))
-        kpath = Path.from_steps(times, kms)
         km_mean[:, j] = kpath.integral(edges) / 60.0
         km_max[:, j] = kpath.maximum(edges)
         done = end[ms]
         thr[:, j] = np.histogram(done[done < horizon_end], bins=edges)[0]
-        busy = Path.from_steps(
-            np.concatenate((start[ms], end[ms])),
-            np.concatenate((np.ones(int(ms.sum())), -np.ones(int(ms.sum())))),
-        ).integral(edges)
+        (busy_path,) = Path.up_down(start[ms], end[ms], [(np.ones(n_down), np.ones(n_down))])
+        busy = busy_path.integral(edges)
         open_min = np.zeros(H)
         for g in np.flatnonzero(group_pos == j):
             open_min += _open_booth_minutes(spec, rec, int(g), edges)
@@ -270,11 +305,15 @@ def replication_metrics(spec: PortSpec, rec: VehicleRecords) -> ReplicationMetri
     hourly["utilisation"] = util
 
     # Total waiting queue against storage.
-    times = np.concatenate((arr, start[started]))
-    total = Path.from_steps(
-        times, np.concatenate((np.ones(arr.size), -np.ones(int(started.sum()))))
+    n_started = int(started.sum())
+    total, total_m = Path.up_down(
+        arr,
+        start[started],
+        [
+            (np.ones(arr.size), np.ones(n_started)),
+            (length_km * 1000.0, length_km[started] * 1000.0),
+        ],
     )
-    total_m = Path.from_steps(times, np.concatenate((length_km, -length_km[started])) * 1000.0)
     storage: dict[str, FloatArray] = {
         "total_queue_mean_veh": total.integral(edges) / 60.0,
         "total_queue_max_veh": total.maximum(edges),
@@ -287,12 +326,12 @@ def replication_metrics(spec: PortSpec, rec: VehicleRecords) -> ReplicationMetri
     else:
         over_v = total.value > cap.vehicles if cap.vehicles is not None else None
         over_m = total_m.value > cap.metres if cap.metres is not None else None
-        # total and total_m share event times and order (same lexsort keys up to scale).
+        # total and total_m share their event times and order (Path.up_down).
         flag = np.zeros(total.value.size, dtype=np.bool_)
         if over_v is not None:
             flag |= over_v
         if over_m is not None:
-            flag |= _values_on(total_m, total.time, over_m)
+            flag |= over_m
         over = Path(total.time, flag.astype(np.float64))
         storage["minutes_over_storage"] = over.integral(edges)
         storage["max_excess_veh"] = (
@@ -346,14 +385,6 @@ def replication_metrics(spec: PortSpec, rec: VehicleRecords) -> ReplicationMetri
         "last_departure_min": float(ends.max()) if ends.size else math.nan,
     }
     return ReplicationMetrics(hourly, storage, daily, summary)
-
-
-def _values_on(path: Path, times: FloatArray, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    """``values`` (one per event of ``path``) re-indexed to another path's event times."""
-    if np.array_equal(path.time, times):
-        return values
-    j = np.searchsorted(path.time, times, side="right") - 1
-    return np.where(j >= 0, values[np.maximum(j, 0)], False)
 
 
 # ---- over replications -------------------------------------------------------------------
