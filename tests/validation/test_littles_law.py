@@ -61,7 +61,7 @@ def test_littles_law_mmc() -> None:
 
 
 def test_littles_law_per_group_in_a_multilane_port() -> None:
-    hours = 200
+    hours = 2000
     spec = PortSpec(
         name="little",
         direction="Canada-bound",
@@ -98,17 +98,24 @@ def test_littles_law_per_group_in_a_multilane_port() -> None:
     )
     rec = run_replication(spec, 4002)
     horizon = 60.0 * hours
-    inside = rec.arrival_min < horizon
+    # All primary queues together: λ from the specification (540 vehicles/h) × mean wait
+    # against the path-measured time-average number waiting (Poisson noise in the
+    # count is 0.1% here).
+    lq = time_average(rec.arrival_min, rec.start_min, 0.0, horizon)
+    lam = (300.0 + 150.0 + 90.0) / 60.0
+    assert lq == pytest.approx(lam * float(np.mean(rec.wait_min)), rel=0.01)
+    # Per lane group (its arrival rate depends on the choice rule: counted, not given).
     for g in range(3):
         sel = rec.group_index == g
-        lq = time_average(rec.arrival_min[sel], rec.start_min[sel], 0.0, horizon)
-        lam_w = float(np.sum(rec.wait_min[sel & inside])) / horizon
-        assert lq == pytest.approx(lam_w, rel=0.01), g
+        lq_g = time_average(rec.arrival_min[sel], rec.start_min[sel], 0.0, horizon)
+        lam_g = sel.sum() / horizon
+        assert lq_g == pytest.approx(lam_g * float(np.mean(rec.wait_min[sel])), rel=0.01), g
+    # Secondary: referral rate Σ λ_k p_k from the specification, about 12.3/h
+    # (about 24,600 referrals, so 0.6% Poisson noise in the count).
     ref = rec.referred
-    assert ref.sum() > 1000
+    lam2 = (300.0 * 0.03 + 150.0 * 0.01 + 90.0 * 0.02) / 60.0
     lq2 = time_average(rec.end_min[ref], rec.secondary_start_min[ref], 0.0, horizon)
-    lam_w2 = float(np.sum(rec.secondary_wait_min[ref & inside])) / horizon
-    assert lq2 == pytest.approx(lam_w2, rel=0.02)
+    assert lq2 == pytest.approx(lam2 * float(np.mean(rec.secondary_wait_min[ref])), rel=0.03)
     # Over the whole drained run the two integrals are the same quantity.
     end = float(np.nanmax(rec.start_min)) + 1.0
     total = time_average(rec.arrival_min, rec.start_min, 0.0, end) * end
