@@ -485,7 +485,8 @@ def run_events(
                 if not is_trigger[g]:
                     n_open[g] = schedule[g, nxt_hour]
             nxt_hour += 1
-            ch_t, ch_g, ch_o = _reserve(ch_t, ch_g, ch_o, counters[1], total_b)
+            if counters[1] + total_b > ch_t.shape[0]:
+                ch_t, ch_g, ch_o = _reserve(ch_t, ch_g, ch_o, counters[1], total_b)
             for g in range(n_groups):
                 _try_start(
                     g, t, service, column, q_next, q_head, waiting, busy, n_open,
@@ -497,7 +498,8 @@ def run_events(
             counters[0] = _eheap_pop(ht, hv, counters[0])
             g = group[v]
             busy[g] -= 1
-            ch_t, ch_g, ch_o = _reserve(ch_t, ch_g, ch_o, counters[1], total_b)
+            if counters[1] + total_b > ch_t.shape[0]:
+                ch_t, ch_g, ch_o = _reserve(ch_t, ch_g, ch_o, counters[1], total_b)
             _try_start(
                 g, t, service, column, q_next, q_head, waiting, busy, n_open,
                 n_booths, booth_end, is_trigger, min_booths, close_below, ht, hv,
@@ -523,7 +525,8 @@ def run_events(
                 q_next[q_tail[g]] = v
             q_tail[g] = v
             waiting[g] += 1
-            ch_t, ch_g, ch_o = _reserve(ch_t, ch_g, ch_o, counters[1], 2 * total_b)
+            if counters[1] + 2 * total_b > ch_t.shape[0]:
+                ch_t, ch_g, ch_o = _reserve(ch_t, ch_g, ch_o, counters[1], 2 * total_b)
             if is_trigger[g]:
                 while _ratio(waiting[g], n_open[g]) > open_above[g] and n_open[g] < max_booths[g]:
                     n_open[g] += 1
