@@ -146,7 +146,7 @@ def _check_invariants(spec: PortSpec, rec: VehicleRecords) -> None:
         assert np.all(np.diff(s) >= 0), "FIFO within a lane group"
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=port_specs(), seed=st.integers(0, 2**32 - 1))
 def test_fast_equals_reference_on_random_specs(spec: PortSpec, seed: int) -> None:
     draws = draw_vehicles(spec, np.random.SeedSequence(seed))
@@ -191,7 +191,7 @@ def single_group_pairs(draw: st.DrawFn) -> tuple[PortSpec, PortSpec]:
     return port(tuple(booths)), port(more)
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(pair=single_group_pairs(), seed=st.integers(0, 2**32 - 1))
 def test_adding_a_booth_never_raises_a_wait(pair: tuple[PortSpec, PortSpec], seed: int) -> None:
     base, more = pair
