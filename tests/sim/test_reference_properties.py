@@ -46,7 +46,9 @@ def staffing(draw: st.DrawFn, H: int) -> object:
         lo = draw(st.integers(0, 2))
         hi = draw(st.integers(max(lo, 1), 4))
         open_above = draw(st.floats(0.0, 4.0))
-        return QueueTrigger(lo, hi, open_above, draw(st.floats(0.0, open_above)))
+        # min_booths = 0 needs close_below <= 1 (else the last booth may close on a queue)
+        below_max = open_above if lo > 0 else min(open_above, 1.0)
+        return QueueTrigger(lo, hi, open_above, draw(st.floats(0.0, below_max)))
     booths = draw(st.lists(st.integers(0, 3), min_size=H, max_size=H).filter(any))
     return BoothSchedule(tuple(booths))
 
