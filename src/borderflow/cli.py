@@ -61,7 +61,11 @@ def load(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
     from rich.table import Table
 
-    from borderflow.data.errors import DataFormatError, WarehouseMissingError
+    from borderflow.data.errors import (
+        DataFormatError,
+        WarehouseBusyError,
+        WarehouseMissingError,
+    )
     from borderflow.data.readers import LoadIssue
     from borderflow.data.warehouse import (
         TABLE_SOURCES,
@@ -107,7 +111,7 @@ def load(
                 summary = build_warehouse(path, progress=on_step)
             else:
                 summary = update_warehouse(update, path, progress=on_step)
-        except (DataFormatError, WarehouseMissingError) as exc:
+        except (DataFormatError, WarehouseMissingError, WarehouseBusyError) as exc:
             failure = str(exc)
         except (OSError, duckdb.Error) as exc:
             failure = f"cannot write the database {path}: {exc}"

@@ -7,6 +7,7 @@ standard library (``bts_raw_rows``), never from our own readers.
 from __future__ import annotations
 
 import csv
+import fcntl
 import gzip
 import hashlib
 import shutil
@@ -22,9 +23,11 @@ from borderflow.data import (
     META_TABLES,
     TABLE_SOURCES,
     DataFormatError,
+    WarehouseBusyError,
     WarehouseMissingError,
     build_warehouse,
     connect_readonly,
+    update_warehouse,
 )
 from borderflow.data.warehouse import BTS_FILE
 
@@ -40,6 +43,11 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str) -> object:
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _files(folder: Path) -> list[str]:
+    """Names in ``folder``: the database and its lock file, no temporary file."""
+    return sorted(p.name for p in folder.iterdir())
 
 
 @pytest.fixture(scope="module")
@@ -393,7 +401,7 @@ def test_loading_twice_changes_nothing_and_readers_keep_reading(
     reader.close()
     assert summary.row_counts["bts_crossings"] == before
     assert _contents(db) == _contents(warehouse_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["twice.duckdb"]
+    assert _files(tmp_path) == ["twice.duckdb", "twice.duckdb.lock"]
 
 
 def _broken_data_dir(tmp_path: Path) -> Path:
@@ -412,7 +420,7 @@ def test_failed_build_leaves_previous_database_intact(warehouse_path: Path, tmp_
     with pytest.raises(DataFormatError, match="truncated gzip"):
         build_warehouse(db, data_dir=_broken_data_dir(tmp_path))
     assert _sha(db) == sha
-    assert [p.name for p in db.parent.iterdir()] == ["w.duckdb"]
+    assert _files(db.parent) == ["w.duckdb", "w.duckdb.lock"]
 
 
 def test_interrupted_build_leaves_previous_database_intact(
@@ -429,7 +437,7 @@ def test_interrupted_build_leaves_previous_database_intact(
     with pytest.raises(KeyboardInterrupt):
         build_warehouse(db, progress=interrupt)
     assert _sha(db) == sha
-    assert [p.name for p in tmp_path.iterdir()] == ["w.duckdb"]
+    assert _files(tmp_path) == ["w.duckdb", "w.duckdb.lock"]
 
 
 def test_first_build_creates_folder_and_reports_progress(tmp_path: Path) -> None:
@@ -442,6 +450,20 @@ def test_first_build_creates_folder_and_reports_progress(tmp_path: Path) -> None
     assert set(summary.row_counts) == {s.table.name for s in TABLE_SOURCES} | {
         m.name for m in META_TABLES
     }
+
+
+def test_concurrent_load_is_refused(warehouse_path: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(warehouse_path, db)
+    sha = _sha(db)
+    with (tmp_path / "w.duckdb.lock").open("w") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # another loader at work
+        with pytest.raises(WarehouseBusyError, match="another `borderflow load`"):
+            build_warehouse(db)
+        with pytest.raises(WarehouseBusyError):
+            update_warehouse(DATA / BTS_FILE, db)
+    assert _sha(db) == sha
+    assert _files(tmp_path) == ["w.duckdb", "w.duckdb.lock"]
 
 
 def test_connect_readonly(warehouse_path: Path, tmp_path: Path) -> None:

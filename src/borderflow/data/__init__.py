@@ -5,7 +5,7 @@ Public API: :func:`build_warehouse` (load the shipped data), :func:`update_wareh
 declared schema (:data:`TABLE_SOURCES`, :class:`Table`) and the ``read_*`` readers.
 """
 
-from borderflow.data.errors import DataFormatError, WarehouseMissingError
+from borderflow.data.errors import DataFormatError, WarehouseBusyError, WarehouseMissingError
 from borderflow.data.readers import (
     LoadIssue,
     ReadResult,
@@ -43,6 +43,7 @@ __all__ = [
     "Table",
     "TableSource",
     "UpdateSummary",
+    "WarehouseBusyError",
     "WarehouseMissingError",
     "build_warehouse",
     "connect_readonly",

@@ -51,7 +51,10 @@ file does not exist yet.
    readers: a server that has the old file open keeps reading the old file until it
    reopens; a failed or interrupted load (bad file, Ctrl-C) deletes the temporary file
    and leaves the previous database byte-identical.
-3. Loading twice gives identical tables (only `load_log.loaded_at` differs).
+3. Two loads of the same database never interleave: the writer holds an advisory lock
+   on `<db>.lock`, and a second `borderflow load` stops with a message instead of
+   silently undoing the first. Readers take no lock.
+4. Loading twice gives identical tables (only `load_log.loaded_at` differs).
 
 `load_log` records every file loaded (sha256, rows read/inserted/revised, months added);
 `load_issues` records every source quirk met and the rule applied.

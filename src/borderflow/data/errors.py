@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["DataFormatError", "WarehouseMissingError"]
+__all__ = ["DataFormatError", "WarehouseBusyError", "WarehouseMissingError"]
 
 
 class DataFormatError(ValueError):
@@ -61,4 +61,15 @@ class WarehouseMissingError(FileNotFoundError):
         super().__init__(
             f"no borderflow database at {path}: run `borderflow load` first "
             "(or pass --db / set BORDERFLOW_DB)"
+        )
+
+
+class WarehouseBusyError(RuntimeError):
+    """Another load or update is writing the same warehouse right now."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"another `borderflow load` is writing {path} (lock file {path.name}.lock); "
+            "wait for it to finish and try again"
         )

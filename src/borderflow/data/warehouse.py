@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from borderflow._config import default_db_path, shipped_data_dir
 from borderflow.data import schema
-from borderflow.data.errors import DataFormatError, WarehouseMissingError
+from borderflow.data.errors import DataFormatError, WarehouseBusyError, WarehouseMissingError
 from borderflow.data.readers import (
     LoadIssue,
     ReadResult,
@@ -238,20 +238,44 @@ def _remove(path: Path) -> None:
 
 
 @contextlib.contextmanager
+def _writer_lock(db_path: Path) -> Iterator[None]:
+    """Hold an exclusive advisory lock on ``<db>.lock`` so two loads never interleave.
+
+    Without it, an update that copied the old file while a rebuild ran would swap in a
+    copy that silently drops the rebuild. Readers take no lock: they never block.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: the atomic replace still protects readers
+        yield
+        return
+    fd = os.open(db_path.with_name(db_path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise WarehouseBusyError(db_path) from None
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+@contextlib.contextmanager
 def _swap_in(db_path: Path) -> Iterator[Path]:
     """Yield a temporary path; on success replace ``db_path`` by it, else delete it."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp_path(db_path)
-    _remove(tmp)
-    try:
-        yield tmp
-        os.replace(tmp, db_path)
-    except BaseException:  # incl. KeyboardInterrupt: never leave a half-built file
+    with _writer_lock(db_path):
         _remove(tmp)
-        raise
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.with_name(tmp.name + ".wal").unlink()
+        try:
+            yield tmp
+            os.replace(tmp, db_path)
+        except BaseException:  # incl. KeyboardInterrupt: never leave a half-built file
+            _remove(tmp)
+            raise
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.with_name(tmp.name + ".wal").unlink()
 
 
 def _now() -> datetime:
@@ -373,6 +397,8 @@ def build_warehouse(
     ------
     DataFormatError
         A source file is malformed; the previous database is left untouched.
+    WarehouseBusyError
+        Another load or update is writing the same database.
     """
     start = time.perf_counter()
     db = Path(db_path) if db_path is not None else default_db_path()
@@ -463,6 +489,8 @@ def update_warehouse(
         No warehouse yet: run ``borderflow load`` first.
     DataFormatError
         The file is malformed; the database is left byte-identical.
+    WarehouseBusyError
+        Another load or update is writing the same database.
     """
     start = time.perf_counter()
     db = Path(db_path) if db_path is not None else default_db_path()
