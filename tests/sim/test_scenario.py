@@ -7,15 +7,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from test_reference_properties import ports
 
 from borderflow.sim import (
     Empirical,
     Erlang,
     Exponential,
     Lognormal,
+    PortSpec,
     QueueTrigger,
     SpecError,
     parse_scenario,
+    scenario_to_toml,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -160,3 +164,21 @@ def test_parsed_spec_runs() -> None:
 
     rec = run_replication(parse_scenario(FULL), 1, engine="reference")
     assert np.all(rec.wait_min >= 0)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("*.toml")), ids=lambda p: p.name)
+def test_examples_round_trip(path: Path) -> None:
+    spec = parse_scenario(path.read_text(encoding="utf-8"))
+    assert parse_scenario(scenario_to_toml(spec)) == spec
+
+
+@settings(max_examples=60)
+@given(ports())
+def test_random_specs_round_trip(spec: PortSpec) -> None:
+    text = scenario_to_toml(spec)
+    assert parse_scenario(text) == spec
+
+
+def test_documented_example_round_trips() -> None:
+    spec = parse_scenario(FULL)  # storage, empirical, trace, initial queue, trigger
+    assert parse_scenario(scenario_to_toml(spec)) == spec

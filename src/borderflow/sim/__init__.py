@@ -19,7 +19,7 @@ from borderflow.sim.draws import VehicleDraws, draw_vehicles, replication_seeds
 from borderflow.sim.errors import SpecError
 from borderflow.sim.records import StaffingChanges, VehicleRecords
 from borderflow.sim.results import SimulationResult, replication_metrics
-from borderflow.sim.scenario import FORMAT_VERSION, parse_scenario
+from borderflow.sim.scenario import FORMAT_VERSION, parse_scenario, scenario_to_toml
 from borderflow.sim.spec import (
     CHOICE_RULES,
     DIRECTIONS,
@@ -68,5 +68,6 @@ __all__ = [
     "replication_seeds",
     "run_draws",
     "run_replication",
+    "scenario_to_toml",
     "simulate",
 ]

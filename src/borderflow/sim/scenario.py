@@ -9,6 +9,7 @@ types); the spec's own validation checks the values. Every error is a
 
 from __future__ import annotations
 
+import json
 import tomllib
 from typing import Annotated, Any, Literal
 
@@ -307,4 +308,93 @@ def _build_port(
     )
 
 
-__all__ = ["FORMAT_VERSION", "parse_scenario"]
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # JSON string escapes are valid TOML
+
+
+def _f(x: float) -> str:
+    return repr(float(x))
+
+
+def _dist_toml(d: Distribution) -> str:
+    if isinstance(d, Exponential):
+        body = f'"exponential", mean = {_f(d.mean)}'
+    elif isinstance(d, Deterministic):
+        body = f'"deterministic", value = {_f(d.value)}'
+    elif isinstance(d, Erlang):
+        body = f'"erlang", k = {d.k}, mean = {_f(d.mean)}'
+    elif isinstance(d, Lognormal):
+        body = f'"lognormal", mean = {_f(d.mean)}, sd = {_f(d.sd)}'
+    else:
+        body = f'"empirical", samples = [{", ".join(_f(v) for v in d.samples)}]'
+    return "{ distribution = " + body + " }"
+
+
+def scenario_to_toml(spec: PortSpec) -> str:
+    """Write a :class:`PortSpec` as scenario-file text (format version 1).
+
+    ``parse_scenario(scenario_to_toml(spec)) == spec`` for every valid spec.
+
+    Parameters
+    ----------
+    spec : PortSpec
+        The port.
+
+    Returns
+    -------
+    str
+        TOML text.
+    """
+    out = [
+        f"format_version = {FORMAT_VERSION}",
+        f"name = {_q(spec.name)}",
+        f"direction = {_q(spec.direction)}",
+        f"horizon_hours = {spec.horizon_hours}",
+        f"drain = {'true' if spec.drain else 'false'}",
+        f"choice_rule = {_q(spec.choice_rule)}",
+    ]
+    if spec.storage is not None:
+        out.append("\n[storage]")
+        if spec.storage.vehicles is not None:
+            out.append(f"vehicles = {_f(spec.storage.vehicles)}")
+        if spec.storage.metres is not None:
+            out.append(f"metres = {_f(spec.storage.metres)}")
+    if spec.secondary is not None:
+        out += ["\n[secondary]", f"booths = {spec.secondary.booths}"]
+    for c in spec.classes:
+        out += ["\n[[classes]]", f"name = {_q(c.name)}"]
+        if isinstance(c.rate_per_hour, float):
+            out.append(f"rate_per_hour = {_f(c.rate_per_hour)}")
+        else:
+            out.append(f"rate_per_hour = [{', '.join(_f(r) for r in c.rate_per_hour)}]")
+        out.append(f"referral_probability = {_f(c.referral_probability)}")
+        out.append(f"vehicle_length_m = {_f(c.vehicle_length_m)}")
+        if c.arrival_times_min is not None:
+            out.append(f"arrival_times_min = [{', '.join(_f(t) for t in c.arrival_times_min)}]")
+        for lt, d in c.service.items():
+            out.append(f"service.{lt} = {_dist_toml(d)}")
+        if c.secondary_service is not None:
+            out.append(f"secondary_service = {_dist_toml(c.secondary_service)}")
+    for g in spec.lane_groups:
+        out += ["\n[[lane_groups]]", f"name = {_q(g.name)}", f"lane_type = {_q(g.lane_type)}"]
+        st = g.staffing
+        if isinstance(st, BoothSchedule):
+            out.append(f"booths = [{', '.join(str(b) for b in st.booths)}]")
+        else:
+            out.append(
+                f"trigger = {{ min_booths = {st.min_booths}, max_booths = {st.max_booths}, "
+                f"open_above = {_f(st.open_above)}, close_below = {_f(st.close_below)} }}"
+            )
+        if g.classes is not None:
+            out.append(f"classes = [{', '.join(_q(n) for n in g.classes)}]")
+    for iq in spec.initial_queue:
+        out += [
+            "\n[[initial_queue]]",
+            f"group = {_q(iq.group)}",
+            f"class = {_q(iq.traffic_class)}",
+            f"count = {iq.count}",
+        ]
+    return "\n".join(out) + "\n"
+
+
+__all__ = ["FORMAT_VERSION", "parse_scenario", "scenario_to_toml"]
