@@ -256,3 +256,10 @@ def test_other_sources_name_line_and_column(tmp_path: Path) -> None:
     )
     with pytest.raises(DataFormatError, match=r"line 3, column 'hour_start'"):
         read_peace_arch_hourly_delay(pa_file)
+
+
+def test_crlf_file_without_final_newline_reports_the_right_line(tmp_path: Path) -> None:
+    path = tmp_path / "crlf.csv"
+    path.write_bytes(_text(_replace(2, 6, "n/a")).replace(b"\n", b"\r\n").rstrip(b"\r\n"))
+    with pytest.raises(DataFormatError, match=r"line 4, column 'Value'.*'n/a'"):
+        read_bts_crossings(path)

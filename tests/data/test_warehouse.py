@@ -16,13 +16,17 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from borderflow._config import shipped_data_dir
 from borderflow.data import (
     META_TABLES,
     TABLE_SOURCES,
+    Column,
     DataFormatError,
+    Table,
+    TableSource,
     WarehouseBusyError,
     WarehouseMissingError,
     build_warehouse,
@@ -474,3 +478,40 @@ def test_connect_readonly(warehouse_path: Path, tmp_path: Path) -> None:
         c.execute("DELETE FROM bts_crossings")
     c.close()
     assert issubclass(WarehouseMissingError, FileNotFoundError)
+
+
+# --- the extension point --------------------------------------------------------------------
+
+_EXTRA = Table(
+    name="extra",
+    description="A test table.",
+    columns=(
+        Column("code", "VARCHAR", "", "A code."),
+        Column("volume", "BIGINT", "vehicles/day", "A count.", nullable=True),
+    ),
+    primary_key=("code",),
+)
+
+
+def test_a_table_source_is_one_entry(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"code": ["a", "b"], "volume": [3, None], "ignored": [0, 0]})
+    source = TableSource(_EXTRA, (), lambda data_dir: frame)
+    db = tmp_path / "x.duckdb"
+    summary = build_warehouse(db, sources=[source])
+    assert summary.row_counts["extra"] == 2
+    con = connect_readonly(db)
+    assert con.execute("SELECT * FROM extra ORDER BY code").fetchall() == [("a", 3), ("b", None)]
+    assert con.execute(
+        "SELECT data_type FROM information_schema.columns WHERE table_name = 'extra'"
+    ).fetchall() == [("VARCHAR",), ("BIGINT",)]
+    con.close()
+
+
+def test_duplicate_key_from_a_source_is_refused(warehouse_path: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(warehouse_path, db)
+    sha = _sha(db)
+    frame = pd.DataFrame({"code": ["a", "a"], "volume": [1, 2]})
+    with pytest.raises(DataFormatError, match=r"table extra: 2 rows share the key \(code\) = a"):
+        build_warehouse(db, sources=[TableSource(_EXTRA, (), lambda data_dir: frame)])
+    assert _sha(db) == sha

@@ -302,13 +302,14 @@ def _insert(con: duckdb.DuckDBPyConnection, table: schema.Table, result: ReadRes
     try:
         if table.primary_key:
             key = ", ".join(table.primary_key)
-            dup = con.execute(
+            dups = con.execute(
                 f"SELECT {key}, count(*) FROM staging GROUP BY ALL HAVING count(*) > 1 LIMIT 1"
-            ).fetchone()
-            if dup is not None:
-                shown = " ".join(str(v) for v in dup[:-1])
+            ).fetchall()
+            if dups:
+                shown = " ".join(str(v) for v in dups[0][:-1])
                 raise DataFormatError(
-                    result.path, f"{dup[-1]} rows share the key ({key}) = {shown}"
+                    result.path,
+                    f"table {table.name}: {dups[0][-1]} rows share the key ({key}) = {shown}",
                 )
         cols = ", ".join(table.column_names)
         try:
@@ -355,13 +356,18 @@ def _log_issues(con: duckdb.DuckDBPyConnection, issues: Sequence[LoadIssue]) -> 
         )
 
 
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    # fetchall: DuckDB 2 keeps a fetchone() result open and refuses some later calls.
+    rows = con.execute(sql).fetchall()
+    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+
+
 def table_row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Return ``{table: rows}`` for every table of the open warehouse, by name."""
     names = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
     out: dict[str, int] = {}
     for name in sorted(names):
-        row = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()
-        out[name] = int(row[0]) if row else 0
+        out[name] = _scalar(con, f'SELECT count(*) FROM "{name}"')
     return out
 
 
@@ -550,14 +556,14 @@ def _apply_update(con: duckdb.DuckDBPyConnection, result: ReadResult) -> dict[st
                 "ORDER BY abs(u.value - b.value) DESC, b.port_code, b.month, b.measure LIMIT 5"
             ).fetchall()
         )
-        counts = con.execute(
-            "SELECT count(*) FILTER (WHERE u.value <> b.value), "
-            "count(*) FILTER (WHERE u.value = b.value) "
-            f"FROM upd u JOIN bts_crossings b ON {_JOIN}"
-        ).fetchone()
-        revised, unchanged = (int(counts[0]), int(counts[1])) if counts else (0, 0)
-        before = con.execute("SELECT count(*) FROM bts_crossings").fetchone()
-        n_before = int(before[0]) if before else 0
+        revised = _scalar(
+            con,
+            f"SELECT count(*) FROM upd u JOIN bts_crossings b ON {_JOIN} AND u.value <> b.value",
+        )
+        unchanged = _scalar(
+            con, f"SELECT count(*) FROM upd u JOIN bts_crossings b ON {_JOIN} AND u.value = b.value"
+        )
+        n_before = _scalar(con, "SELECT count(*) FROM bts_crossings")
         con.execute(
             "UPDATE bts_crossings b SET value = u.value FROM upd u "
             f"WHERE {_JOIN} AND u.value <> b.value"
