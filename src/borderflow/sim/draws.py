@@ -11,14 +11,16 @@ Draw order for one replication (fixed; see ``docs/kernel-semantics.md``), all fr
 2. ``standard_exponential(N_p + H)``: sorted uniform times within each hour by
    exponential spacings (hour ``h`` uses ``n_h + 1`` consecutive values), ``60 h + 60 u``.
 3. ``random(N_p)``: class of each (sorted) Poisson arrival, categorical with the hour's
-   class proportions (inverse CDF by ``searchsorted``, side ``right``).
+   class proportions (inverse CDF by ``searchsorted``, side ``right``); skipped when
+   there is at most one Poisson class.
 4. Trace-driven classes add their recorded times (no draws). Initial-queue vehicles come
    first (time 0, in listed order); the rest are merged by a stable sort on time (Poisson
    before trace at equal times, trace classes in class order).
 5. Primary service: for each class ``k`` in class order, for each lane type of its
    ``service`` in lane-type order: ``sample(rng, n_k)`` for the class's vehicles in
    vehicle order.
-6. ``random(N)``: referral flag ``u < referral_probability[class]``.
+6. ``random(N)``: referral flag ``u < referral_probability[class]``; skipped when every
+   class has referral probability 0.
 7. Secondary service: for each class with a ``secondary_service``, in class order,
    ``sample(rng, n_k)`` for all of the class's vehicles (NaN for other classes).
 """
@@ -150,15 +152,20 @@ def draw_vehicles(spec: PortSpec, seed_sequence: np.random.SeedSequence) -> Vehi
     counts = rng.poisson(hourly_total)
     n_p = int(counts.sum())
     times_p = _sorted_times_in_hours(rng, counts)
-    u_class = rng.random(n_p)
-    class_p = np.empty(n_p, dtype=np.int32)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cum = np.cumsum(rates, axis=1) / hourly_total[:, None]
-    cum[:, -1] = 1.0  # exact upper end: u < 1 never falls past the last class
-    bounds = np.concatenate(([0], np.cumsum(counts)))
-    for h in np.flatnonzero(counts):
-        lo, hi = bounds[h], bounds[h + 1]
-        class_p[lo:hi] = np.searchsorted(cum[h], u_class[lo:hi], side="right")
+    poisson_classes = [k for k, c in enumerate(spec.classes) if not c.trace_driven]
+    if len(poisson_classes) <= 1:
+        # One Poisson class: nothing to draw (the rule depends on the classes only).
+        class_p = np.full(n_p, poisson_classes[0] if poisson_classes else 0, dtype=np.int32)
+    else:
+        u_class = rng.random(n_p)
+        class_p = np.empty(n_p, dtype=np.int32)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cum = np.cumsum(rates, axis=1) / hourly_total[:, None]
+        cum[:, -1] = 1.0  # exact upper end: u < 1 never falls past the last class
+        bounds = np.concatenate(([0], np.cumsum(counts)))
+        for h in np.flatnonzero(counts):
+            lo, hi = bounds[h], bounds[h + 1]
+            class_p[lo:hi] = np.searchsorted(cum[h], u_class[lo:hi], side="right")
 
     # 4: trace-driven classes and the initial queue.
     trace_t = [np.asarray(c.arrival_times_min) for c in spec.classes if c.trace_driven]
@@ -188,21 +195,24 @@ def draw_vehicles(spec: PortSpec, seed_sequence: np.random.SeedSequence) -> Vehi
     lane_types = spec.service_lane_types
     col_of = {lt: j for j, lt in enumerate(lane_types)}
     service = np.full((N, len(lane_types)), np.nan)
-    members = [np.flatnonzero(classes == k) for k in range(K)]
+    everyone = slice(None)
+    members: list[IntArray | slice] = (
+        [everyone] if K == 1 else [np.flatnonzero(classes == k) for k in range(K)]
+    )
+    sizes = [N] if K == 1 else [int(np.asarray(m).size) for m in members]
     for k, c in enumerate(spec.classes):
-        idx = members[k]
         for lt_name, dist in c.service.items():
-            service[idx, col_of[LANE_TYPES.index(lt_name)]] = dist.sample(rng, idx.size)
+            service[members[k], col_of[LANE_TYPES.index(lt_name)]] = dist.sample(rng, sizes[k])
 
-    # 6: referral flags.
+    # 6: referral flags (no draws when no class is ever referred).
     p_ref = np.array([c.referral_probability for c in spec.classes])
-    referred = rng.random(N) < p_ref[classes]
+    referred = rng.random(N) < p_ref[classes] if np.any(p_ref > 0) else np.zeros(N, dtype=np.bool_)
 
     # 7: secondary service times.
     secondary = np.full(N, np.nan)
     for k, c in enumerate(spec.classes):
         if c.secondary_service is not None:
-            secondary[members[k]] = c.secondary_service.sample(rng, members[k].size)
+            secondary[members[k]] = c.secondary_service.sample(rng, sizes[k])
 
     return VehicleDraws(
         arrival_min=times,
