@@ -263,3 +263,12 @@ def test_crlf_file_without_final_newline_reports_the_right_line(tmp_path: Path) 
     path.write_bytes(_text(_replace(2, 6, "n/a")).replace(b"\n", b"\r\n").rstrip(b"\r\n"))
     with pytest.raises(DataFormatError, match=r"line 4, column 'Value'.*'n/a'"):
         read_bts_crossings(path)
+
+
+def test_blank_line_and_quoted_newline_together(tmp_path: Path) -> None:
+    # Header, row, blank line, a row spread over 2 lines, then the bad row on line 6.
+    rows = [ROWS[0], "", _replace(1, 0, "War\nroad")[1], *_replace(2, 6, "x")[2:3]]
+    path = tmp_path / "both.csv"
+    path.write_bytes(_text(rows))
+    with pytest.raises(DataFormatError, match=r"line 6, column 'Value'"):
+        read_bts_crossings(path)

@@ -95,7 +95,7 @@ def _decompress(path: Path, raw: bytes) -> bytes:
         raise DataFormatError(path, f"corrupt gzip file ({exc})") from None
 
 
-def _column_at(path: Path, data: bytes, line: int, offset_in_line: int) -> str | None:
+def _column_at(data: bytes, line: int, offset_in_line: int) -> str | None:
     """Best-effort header name of the field at a byte offset of a line (quotes ignored)."""
     lines = data.split(b"\n", line)
     if not lines:
@@ -125,7 +125,7 @@ def _decode(path: Path, data: bytes) -> bytes:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         line_start = data.rfind(b"\n", 0, exc.start) + 1
-        column = _column_at(path, data, line, exc.start - line_start)
+        column = _column_at(data, line, exc.start - line_start)
         bad = data[exc.start : exc.start + 1].hex()
         raise DataFormatError(
             path,
@@ -169,8 +169,9 @@ class RawCsv:
     def line_of(self, row: int) -> int:
         """Return the 1-based line (header = 1) where data row ``row`` (0-based) starts."""
         if self._direct is None:
+            # Blank lines (skipped) and quoted newlines both add lines without adding rows.
             n_lines = self.data.count(b"\n") + (0 if self.data.endswith(b"\n") else 1)
-            self._direct = n_lines == self.num_rows + 1  # no blank lines, no quoted newlines
+            self._direct = n_lines == self.num_rows + 1
         if self._direct:
             return row + 2
         if self._lines is None:
