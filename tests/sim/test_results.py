@@ -132,6 +132,15 @@ def test_hourly_metrics_match_brute_force(drain: bool) -> None:
             h = int(t0 // 60)
             over[h] += t1 - t0
     np.testing.assert_allclose(m.storage["minutes_over_storage"], over, atol=1e-9)
+    for h in range(3):
+        lo, hi = 60.0 * h, 60.0 * h + 60.0
+        pts = np.concatenate(([lo], ev[(ev >= lo) & (ev < hi)]))
+        inside = [(a_all <= t) & (t < b_all) for t in pts]
+        q_max = max(int(x.sum()) for x in inside)
+        m_max = max(float(lengths[x].sum()) for x in inside)
+        assert m.storage["total_queue_max_veh"][h] == q_max
+        assert m.storage["max_excess_veh"][h] == max(0, q_max - 12)
+        assert m.storage["max_excess_m"][h] == pytest.approx(max(0.0, m_max - 80.0))
     # daily delay (censored at the stop for vehicles never started) in vehicle-hours
     delay = np.where(np.isnan(rec.start_min), stop - rec.arrival_min, rec.wait_min)
     assert m.daily["vehicle_hours_delay"][0, 3] == pytest.approx(delay.sum() / 60.0)
