@@ -248,3 +248,28 @@ def test_mm3_mean_wait_close_to_erlang_c() -> None:
     m, se = np.mean(means), np.std(means, ddof=1) / np.sqrt(10)
     assert abs(m - 4.4444) < 4 * se
     assert se < 0.2  # the check is informative: 4 x se is under 20% of Wq
+
+
+def test_single_group_matches_kiefer_wolfowitz_recursion() -> None:
+    # An independent FIFO M/G/c computation: vehicle n starts at max(arrival, earliest
+    # booth free time) and that booth is then free at start + service. Same draws, so
+    # every start time must agree exactly.
+    for c, dist in ((1, Exponential(0.9)), (3, Deterministic(2.5)), (5, Exponential(4.0))):
+        spec = PortSpec(
+            "kw",
+            "US-bound",
+            20,
+            (TrafficClass("c", 60.0 * 0.9 * c / dist.mean, {"general": dist}),),
+            (LaneGroup("g", "general", BoothSchedule((c,))),),
+        )
+        d = draw_vehicles(spec, np.random.SeedSequence(c))
+        rec = run_draws(spec, d, "reference")
+        free = [0.0] * c
+        expected = []
+        for a, s in zip(d.arrival_min, d.service_min[:, 0], strict=True):
+            b = min(range(c), key=lambda i: free[i])
+            t = max(a, free[b])
+            free[b] = t + s
+            expected.append(t)
+        assert d.n > 500
+        np.testing.assert_array_equal(rec.start_min, expected)
