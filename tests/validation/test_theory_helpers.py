@@ -16,6 +16,7 @@ from validation.theory import (
     pk_mean_wait,
     ratio_estimate,
     solve_mtmc,
+    solve_scheduled,
 )
 
 
@@ -144,3 +145,26 @@ def test_kolmogorov_matches_an_ode_solver() -> None:
         out = solve_ivp(rhs, (0.0, 60.0), p, method="BDF", rtol=1e-10, atol=1e-13)
         p = out.y[:, -1]
         np.testing.assert_allclose(p, sol.probabilities[6 * (h + 1)], atol=1e-8)
+
+
+def test_scheduled_solver_with_constant_booths_equals_the_mtmc_solver() -> None:
+    rates = [30.0, 60.0, 90.0, 100.0, 110.0, 130.0, 140.0, 120.0, 90.0, 60.0]
+    a = solve_scheduled(rates, [2] * len(rates), 1.0)
+    b = solve_mtmc(rates, 2, 1.0)
+    assert a.escaped_mass < 1e-9
+    assert a.mean_wait_min == pytest.approx(b.mean_wait_min, rel=1e-8)
+    assert a.hourly_queue_integral.sum() == pytest.approx(b.queue_integral_horizon, rel=1e-8)
+
+
+def test_scheduled_solver_hand_cases() -> None:
+    # No booth open for an hour: every arrival waits, E[L_q(t)] = λt, ∫ = λ·60²/2.
+    sol = solve_scheduled([60.0], [0], 1.0, drain_booths=1)
+    assert sol.hourly_queue_integral[0] == pytest.approx(1800.0, rel=1e-9)
+    # Then one booth of 1 min serves the Poisson(60) backlog N: the k-th (k = 0…N−1)
+    # waits k more services, so ∫ = E[N(N−1)/2] = (E[N²] − E[N])/2 = 60²/2.
+    assert sol.queue_integral_drain == pytest.approx(1800.0, rel=1e-6)
+    # Closing from 2 booths to 1 with both busy: the closing booth finishes its vehicle
+    # (no pre-emption), so two busy booths can remain after the boundary.
+    two_then_one = solve_scheduled([100.0, 100.0], [2, 1], 1.0)
+    constant_one = solve_scheduled([100.0, 100.0], [1, 1], 1.0)
+    assert two_then_one.hourly_queue_integral[1] < constant_one.hourly_queue_integral[1]

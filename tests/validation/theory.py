@@ -26,8 +26,10 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.linalg import expm
+from scipy.sparse.linalg import expm_multiply
 
 __all__ = [
+    "ScheduledSolution",
     "TransientSolution",
     "batch_means_se",
     "erlang_b",
@@ -38,6 +40,7 @@ __all__ = [
     "pk_mean_wait",
     "ratio_estimate",
     "solve_mtmc",
+    "solve_scheduled",
 ]
 
 
@@ -312,7 +315,7 @@ def solve_mtmc(
                 f"solve_mtmc: escaped mass {sol.escaped_mass:.2e} at N = {n_max}; "
                 f"max_states = {max_states} too small"
             )
-        n_max *= 2
+        n_max = 3 * n_max // 2
 
 
 def mmc_mean_wait_drained_day(
@@ -320,3 +323,180 @@ def mmc_mean_wait_drained_day(
 ) -> float:
     """Mean wait (minutes) of a horizon's arrivals in M(t)/M/c run until empty."""
     return solve_mtmc(rates_per_hour, servers, mean_service_min).mean_wait_min
+
+
+# ------------------------------------------------- booth schedules (count rule)
+@dataclass(frozen=True)
+class ScheduledSolution:
+    """Transient solution of M(t)/M/c(t) under the count rule, from an empty system.
+
+    Attributes
+    ----------
+    hourly_queue_integral : ndarray
+        ∫ L_q dt over each hour of the horizon (vehicle-minutes); divided by 60 it is
+        the hour's time-average expected queue (vehicles).
+    queue_integral_drain : float
+        ∫ L_q dt after the horizon, with no arrivals and the drain booth count.
+    expected_arrivals : float
+        ∫_0^T λ dt (vehicles).
+    truncation : int
+        Largest number in system kept.
+    escaped_mass : float
+        Probability that the process tried to leave the truncated space.
+    """
+
+    hourly_queue_integral: NDArray[np.float64]
+    queue_integral_drain: float
+    expected_arrivals: float
+    truncation: int
+    escaped_mass: float
+
+    @property
+    def mean_wait_min(self) -> float:
+        """Mean wait (minutes) of the horizon's vehicles, run until empty (Little's law)."""
+        total = float(self.hourly_queue_integral.sum()) + self.queue_integral_drain
+        return total / self.expected_arrivals
+
+
+def _after_starts(n: int, b: int, c: int) -> int:
+    """Busy booths once every start the count rule allows has happened."""
+    return min(n, c) if b < c else b
+
+
+def _scheduled_solve_once(
+    rates_per_hour: Sequence[float],
+    booths_per_hour: Sequence[int],
+    drain_booths: int,
+    mean_service_min: float,
+    n_max: int,
+) -> ScheduledSolution:
+    mu = 1.0 / mean_service_min
+    c_top = max(max(booths_per_hour), drain_booths)
+    # State (n in system, b busy booths), b <= min(n, c_top); then "escaped", then ∫L_q.
+    index: dict[tuple[int, int], int] = {}
+    for n in range(n_max + 1):
+        for b in range(min(n, c_top) + 1):
+            index[(n, b)] = len(index)
+    esc, acc = len(index), len(index) + 1
+    size = len(index) + 2
+
+    def generator(lam: float, c: int) -> sp.csc_matrix:
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        for (n, b), i in index.items():
+            out = 0.0
+            if lam > 0:
+                out += lam
+                j = esc if n == n_max else index[(n + 1, _after_starts(n + 1, b, c))]
+                rows.append(j)
+                cols.append(i)
+                vals.append(lam)
+            if b > 0:
+                out += b * mu
+                rows.append(index[(n - 1, _after_starts(n - 1, b - 1, c))])
+                cols.append(i)
+                vals.append(b * mu)
+            rows.extend((i, acc))
+            cols.extend((i, i))
+            vals.extend((-out, float(n - b)))
+        return sp.csc_matrix((vals, (rows, cols)), shape=(size, size))
+
+    def reopen(x: NDArray[np.float64], c: int) -> NDArray[np.float64]:
+        # Hour boundary: booths that open start waiting vehicles at once; a closing
+        # booth finishes its vehicle (b may exceed the new count).
+        y = np.zeros_like(x)
+        y[esc], y[acc] = x[esc], x[acc]
+        for (n, b), i in index.items():
+            y[index[(n, _after_starts(n, b, c))]] += x[i]
+        return y
+
+    # Sparse matrix-exponential action per hour (scipy's expm_multiply): the state space
+    # is (N + 1)(c + 1), too large for dense exponentials to be quick.
+    cache: dict[tuple[float, int], sp.csc_matrix] = {}
+    x = np.zeros(size)
+    x[index[(0, 0)]] = 1.0
+    hourly = np.empty(len(rates_per_hour))
+    for h, (rate, c) in enumerate(zip(rates_per_hour, booths_per_hour, strict=True)):
+        x = reopen(x, c)
+        key = (float(rate), int(c))
+        if key not in cache:
+            cache[key] = generator(rate / 60.0, c) * 60.0
+        before = x[acc]
+        x = expm_multiply(cache[key], x)
+        hourly[h] = x[acc] - before
+    # Drain: no arrivals, the drain count, hour by hour until the queue is empty.
+    x = reopen(x, drain_booths)
+    drain = generator(0.0, drain_booths) * 60.0
+    start = x[acc]
+    waiting = np.array([n > b for (n, b) in index] + [False, False])
+    for _ in range(100_000):
+        if x[waiting].sum() < 1e-13:
+            break
+        x = expm_multiply(drain, x)
+    else:  # pragma: no cover - a drain count of 0 cannot happen for a valid schedule
+        raise RuntimeError("solve_scheduled: the queue does not drain")
+    return ScheduledSolution(
+        hourly_queue_integral=hourly,
+        queue_integral_drain=float(x[acc] - start),
+        expected_arrivals=float(np.sum(rates_per_hour)),
+        truncation=n_max,
+        escaped_mass=float(x[esc]),
+    )
+
+
+def solve_scheduled(
+    rates_per_hour: Sequence[float],
+    booths_per_hour: Sequence[int],
+    mean_service_min: float,
+    *,
+    drain_booths: int | None = None,
+    tail_tolerance: float = 1e-9,
+    max_states: int = 4_000,
+) -> ScheduledSolution:
+    """Solve M(t)/M/c(t) with hourly booth counts under the count rule.
+
+    The count rule (docs/kernel-semantics.md): a vehicle starts service only while fewer
+    booths are busy than are open; a closing booth finishes its vehicle. With exponential
+    service the state (number in system n, busy booths b) is Markov: within an hour the
+    forward equations are advanced by the action of exp(A·60 min); at each hour boundary
+    the probability mass moves from (n, b) to (n, min(n, c_new)) where b < c_new (opened
+    booths start waiting vehicles at once), and stays put otherwise. The truncation at N
+    grows by half until the escaped mass is below ``tail_tolerance``.
+
+    Parameters
+    ----------
+    rates_per_hour : sequence of float
+        Arrival rate of each hour (vehicles/hour).
+    booths_per_hour : sequence of int
+        Booths open in each hour (same length).
+    mean_service_min : float
+        Mean exponential service time (minutes).
+    drain_booths : int, optional
+        Booths after the horizon; default the last hour's count, or the largest count if
+        that is 0 (as the kernel does).
+    tail_tolerance : float
+        Largest acceptable escaped probability mass.
+    max_states : int
+        Give up above this truncation (states are about (N + 1)·(c + 1)).
+    """
+    if len(rates_per_hour) != len(booths_per_hour):
+        raise ValueError("solve_scheduled: rates and booths need one value per hour each")
+    if drain_booths is None:
+        drain_booths = booths_per_hour[-1] if booths_per_hour[-1] > 0 else max(booths_per_hour)
+    queue, peak = 0.0, 0.0
+    for rate, c in zip(rates_per_hour, booths_per_hour, strict=True):
+        queue = max(queue + rate - c * 60.0 / mean_service_min, 0.0)
+        peak = max(peak, queue)
+    n_max = max(booths_per_hour) + int(peak) + 40 + int(8 * math.sqrt(peak + max(rates_per_hour)))
+    while True:
+        sol = _scheduled_solve_once(
+            rates_per_hour, booths_per_hour, drain_booths, mean_service_min, n_max
+        )
+        if sol.escaped_mass < tail_tolerance:
+            return sol
+        if 2 * n_max > max_states:
+            raise RuntimeError(
+                f"solve_scheduled: escaped mass {sol.escaped_mass:.2e} at N = {n_max}"
+            )
+        n_max = 3 * n_max // 2
