@@ -69,3 +69,22 @@ def test_engines_agree_on_a_trace() -> None:
     spec = trace_spec([0, 0, 1, 2, 2, 3.5], 1.5, 2)
     d = draw_vehicles(spec, np.random.SeedSequence(0))
     assert run_draws(spec, d, "reference").mismatches(run_draws(spec, d, "fast")) == []
+
+
+def test_draws_of_another_port_are_refused() -> None:
+    other = PortSpec(
+        "other",
+        "US-bound",
+        2,
+        (
+            TrafficClass("a", 10.0, {"general": Exponential(1.0)}),
+            TrafficClass("b", 10.0, {"nexus": Exponential(1.0)}),
+        ),
+        (
+            LaneGroup("g", "general", BoothSchedule((1,))),
+            LaneGroup("n", "nexus", BoothSchedule((1,))),
+        ),
+    )
+    d = draw_vehicles(other, np.random.SeedSequence(0))
+    with pytest.raises(ValueError, match="service columns"):
+        run_draws(SPEC, d, "reference")

@@ -16,6 +16,22 @@ Engine = Literal["fast", "reference"]
 ENGINES: tuple[str, ...] = ("fast", "reference")
 
 
+def _check_draws(spec: PortSpec, draws: VehicleDraws) -> None:
+    """Refuse draws made for another port (different classes or lane types)."""
+    if draws.service_lane_types != spec.service_lane_types:
+        raise ValueError(
+            f"draws have service columns for lane types {draws.service_lane_types}, the spec "
+            f"needs {spec.service_lane_types}: draw them with draw_vehicles(spec, ...)"
+        )
+    if draws.n and int(draws.class_index.max()) >= spec.n_classes:
+        raise ValueError(
+            f"draws have class index {int(draws.class_index.max())}, the spec has "
+            f"{spec.n_classes} classes: draw them with draw_vehicles(spec, ...)"
+        )
+    if draws.n_initial and int(draws.initial_group.max()) >= spec.n_groups:
+        raise ValueError("draws put initial-queue vehicles in a lane group the spec lacks")
+
+
 def run_draws(spec: PortSpec, draws: VehicleDraws, engine: Engine = "fast") -> VehicleRecords:
     """Simulate one replication from its pre-drawn random numbers.
 
@@ -34,6 +50,7 @@ def run_draws(spec: PortSpec, draws: VehicleDraws, engine: Engine = "fast") -> V
     VehicleRecords
         Per-vehicle times [minutes].
     """
+    _check_draws(spec, draws)
     if engine == "reference":
         from borderflow.sim.reference import run_reference
 
