@@ -114,16 +114,21 @@ def _sorted_times_in_hours(rng: np.random.Generator, counts: IntArray) -> FloatA
     """
     H = counts.shape[0]
     n_p = int(counts.sum())
-    spacings = rng.standard_exponential(n_p + H)
-    csum = np.cumsum(spacings)
-    ends = np.cumsum(counts + 1) - 1  # index of each hour's closing spacing
-    starts_base = np.concatenate(([0.0], csum[ends[:-1]]))  # partial sum before the hour
-    totals = csum[ends] - starts_base
-    keep = np.ones(n_p + H, dtype=np.bool_)
-    keep[ends] = False
-    hour_of = np.repeat(np.arange(H, dtype=np.int64), counts)
-    u = (csum[keep] - starts_base[hour_of]) / totals[hour_of]
-    times: FloatArray = 60.0 * hour_of + 60.0 * u
+    csum = np.cumsum(rng.standard_exponential(n_p + H))
+    times = np.empty(n_p)
+    src = 0  # position in csum: hour h uses csum[src : src + n + 1]
+    dst = 0
+    for h in range(H):
+        n = int(counts[h])
+        base = csum[src - 1] if src > 0 else 0.0
+        total = csum[src + n] - base
+        if n:
+            seg = times[dst : dst + n]
+            np.subtract(csum[src : src + n], base, out=seg)
+            seg *= 60.0 / total  # monotone operations keep the hour sorted
+            seg += 60.0 * h
+        src += n + 1
+        dst += n
     return times
 
 
