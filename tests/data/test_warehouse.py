@@ -470,6 +470,27 @@ def test_concurrent_load_is_refused(warehouse_path: Path, tmp_path: Path) -> Non
     assert _files(tmp_path) == ["w.duckdb", "w.duckdb.lock"]
 
 
+def test_new_connections_see_a_reload_open_ones_keep_theirs(
+    warehouse_path: Path, tmp_path: Path
+) -> None:
+    """As a long-running server: one connection stays open across a swap."""
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(warehouse_path, db)
+    old = connect_readonly(db)
+    n = _one(old, "SELECT count(*) FROM bts_crossings")
+    march = tmp_path / "march.csv"
+    with gzip.open(DATA / BTS_FILE, "rt", encoding="utf-8", newline="") as fh:
+        rows = [r for i, r in enumerate(csv.reader(fh)) if i == 0 or r[4] == "Feb 2024"]
+    with march.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([rows[0]] + [[*r[:4], "Mar 2024", *r[5:]] for r in rows[1:]])
+    update_warehouse(march, db)
+    new = connect_readonly(db)
+    assert _one(new, "SELECT count(*) FROM bts_crossings") == n + len(rows) - 1
+    assert _one(old, "SELECT count(*) FROM bts_crossings") == n
+    old.close()
+    new.close()
+
+
 def test_connect_readonly(warehouse_path: Path, tmp_path: Path) -> None:
     with pytest.raises(WarehouseMissingError, match="borderflow load"):
         connect_readonly(tmp_path / "nope.duckdb")

@@ -621,14 +621,30 @@ def connect_readonly(db_path: Path | str | None = None) -> duckdb.DuckDBPyConnec
     Returns
     -------
     duckdb.DuckDBPyConnection
-        A read-only connection; close it when done (or use it as a context manager).
+        A connection whose default database is the warehouse, attached read-only; close
+        it when done (or use it as a context manager).
 
     Raises
     ------
     WarehouseMissingError
         The file does not exist yet: the message says to run ``borderflow load`` first.
+
+    Notes
+    -----
+    ``duckdb.connect(path)`` hands out the *same* database instance to every connection
+    of a process while one is open, so a long-running server would never see a reloaded
+    file. Each call here attaches the file in a fresh in-memory instance instead: a new
+    connection always reads the current file, and open ones keep their snapshot.
     """
     db = Path(db_path) if db_path is not None else default_db_path()
     if not db.is_file():
         raise WarehouseMissingError(db)
-    return duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(":memory:")
+    try:
+        quoted = str(db).replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS warehouse (READ_ONLY)")
+        con.execute("USE warehouse")
+    except BaseException:
+        con.close()
+        raise
+    return con
