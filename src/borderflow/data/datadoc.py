@@ -48,8 +48,9 @@ file does not exist yet.
    parsed once per distinct value. The full BTS file (390,305 rows) takes about a second.
 2. The tables are written into a **new file next to the target**, `<db>.tmp-<pid>`, and
    `os.replace` swaps it onto the target in one step. DuckDB allows one writer or many
-   readers: a server that has the old file open keeps reading the old file until it
-   reopens; a failed or interrupted load (bad file, Ctrl-C) deletes the temporary file
+   readers: a connection opened before the swap keeps reading the old file, one opened
+   after it (with `connect_readonly`, even in the same long-running process) reads the
+   new one. A failed or interrupted load (bad file, Ctrl-C) deletes the temporary file
    and leaves the previous database byte-identical.
 3. Two loads of the same database never interleave: the writer holds an advisory lock
    on `<db>.lock`, and a second `borderflow load` stops with a message instead of
