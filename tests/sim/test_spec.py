@@ -200,3 +200,10 @@ def test_spec_is_frozen() -> None:
         spec.horizon_hours = 5  # type: ignore[misc]
     with pytest.raises(TypeError):
         spec.classes[0].service["nexus"] = Exponential(1.0)  # type: ignore[index]
+
+
+def test_equal_specs_hash_equal() -> None:
+    a, b = port(), port()
+    assert a == b and hash(a) == hash(b)
+    assert port(horizon_hours=4) != a
+    assert {a: 1}[b] == 1

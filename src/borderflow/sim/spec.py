@@ -8,10 +8,9 @@ Times are in minutes, rates in vehicles/hour.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from types import MappingProxyType
 from typing import Any, Literal, TypeAlias
 
 import numpy as np
@@ -39,6 +38,35 @@ _DISTRIBUTIONS = (Exponential, Deterministic, Erlang, Lognormal, Empirical)
 IntArray: TypeAlias = npt.NDArray[np.int64]
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
+
+
+class ServiceMap(Mapping[str, Distribution]):
+    """A read-only, hashable mapping of lane type to service-time distribution."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, Distribution]) -> None:
+        self._items = dict(items)
+
+    def __getitem__(self, key: str) -> Distribution:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._items.items()))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self._items) == dict(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"ServiceMap({self._items!r})"
 
 
 def _is_number(value: object) -> bool:
@@ -257,7 +285,7 @@ class TrafficClass:
             if not isinstance(dist, _DISTRIBUTIONS):
                 raise SpecError(f"service.{key} = {dist!r}: not a service-time distribution")
         ordered = {lt: self.service[lt] for lt in LANE_TYPES if lt in self.service}
-        object.__setattr__(self, "service", MappingProxyType(ordered))
+        object.__setattr__(self, "service", ServiceMap(ordered))
         # Referral and secondary.
         p = self.referral_probability
         if not _is_number(p) or not (0.0 <= p <= 1.0):
