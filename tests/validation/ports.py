@@ -12,7 +12,6 @@ from numpy.typing import NDArray
 from borderflow.sim import (
     BoothSchedule,
     Distribution,
-    Exponential,
     LaneGroup,
     PortSpec,
     TrafficClass,
@@ -89,8 +88,3 @@ def long_run_mean_wait(
         del rec, w
     means = np.concatenate(batch_means)
     return WaitEstimate(total / count, float(means.std(ddof=1) / math.sqrt(means.size)), count)
-
-
-def exponential(mean_min: float) -> Exponential:
-    """Exponential service of the given mean [minutes]."""
-    return Exponential(mean=mean_min)

@@ -50,6 +50,7 @@ def _day_estimate(rates: tuple[int, ...], days: int, seed: int) -> tuple[float, 
     return mean, se, int(counts.sum())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "rates", "days", "seed"),
     [("ordinary", ORDINARY_DAY, 8000, 3001), ("overloaded", OVERLOADED_DAY, 8000, 3002)],
@@ -94,6 +95,7 @@ def _hourly_queue_integral(arrival: np.ndarray, start: np.ndarray, hours: int) -
     return (s - a).sum(axis=0)
 
 
+@pytest.mark.slow
 def test_scheduled_day_matches_kolmogorov_with_the_count_rule() -> None:
     theory = solve_scheduled(ORDINARY_DAY, SCHEDULE, MEAN_SERVICE_MIN)
     assert theory.escaped_mass < 1e-9
