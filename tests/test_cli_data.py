@@ -1,4 +1,4 @@
-"""CLI data commands: ports, traffic, facts (Typer CliRunner on the real warehouse)."""
+"""CLI data commands: ports, traffic, facts (Typer CliRunner on the real warehouse_path)."""
 
 from __future__ import annotations
 
@@ -17,19 +17,6 @@ from borderflow.cli import app
 
 DATA = shipped_data_dir()
 runner = CliRunner()
-
-
-@pytest.fixture(scope="session")
-def warehouse(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A session warehouse (the data tests' fixture if visible, else built here)."""
-    try:
-        return Path(request.getfixturevalue("warehouse_path"))
-    except pytest.FixtureLookupError:
-        from borderflow.data.warehouse import build_warehouse
-
-        db = tmp_path_factory.mktemp("cli_wh") / "borderflow.duckdb"
-        build_warehouse(db)
-        return db
 
 
 def _crossing_rows() -> list[dict[str, str]]:
@@ -62,7 +49,7 @@ def test_ports_table_and_no_match() -> None:
     assert bad.exit_code == 1 and "Atlantis" in bad.stderr
 
 
-def test_traffic_csv_matches_source_file(warehouse: Path) -> None:
+def test_traffic_csv_matches_source_file(warehouse_path: Path) -> None:
     res = runner.invoke(
         app,
         [
@@ -75,7 +62,7 @@ def test_traffic_csv_matches_source_file(warehouse: Path) -> None:
             "--format",
             "csv",
             "--db",
-            str(warehouse),
+            str(warehouse_path),
         ],
     )
     assert res.exit_code == 0, res.output
@@ -93,7 +80,7 @@ def test_traffic_csv_matches_source_file(warehouse: Path) -> None:
     assert sum(int(r["value"]) for r in got) == int(sel["Value"].sum())
 
 
-def test_traffic_json_by_name_several_measures(warehouse: Path) -> None:
+def test_traffic_json_by_name_several_measures(warehouse_path: Path) -> None:
     res = runner.invoke(
         app,
         [
@@ -108,7 +95,7 @@ def test_traffic_json_by_name_several_measures(warehouse: Path) -> None:
             "--format",
             "json",
             "--db",
-            str(warehouse),
+            str(warehouse_path),
         ],
     )
     assert res.exit_code == 0, res.output
@@ -128,7 +115,7 @@ def test_traffic_json_by_name_several_measures(warehouse: Path) -> None:
     assert doc["period"] == "2023-01 to 2024-02"
 
 
-def test_traffic_spark_and_chart(warehouse: Path, tmp_path: Path) -> None:
+def test_traffic_spark_and_chart(warehouse_path: Path, tmp_path: Path) -> None:
     png = tmp_path / "blaine.png"
     res = runner.invoke(
         app,
@@ -143,7 +130,7 @@ def test_traffic_spark_and_chart(warehouse: Path, tmp_path: Path) -> None:
             "--chart",
             str(png),
             "--db",
-            str(warehouse),
+            str(warehouse_path),
         ],
         env={"COLUMNS": "200"},
     )
@@ -153,22 +140,24 @@ def test_traffic_spark_and_chart(warehouse: Path, tmp_path: Path) -> None:
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_traffic_errors(warehouse: Path, tmp_path: Path) -> None:
-    amb = runner.invoke(app, ["traffic", "Fort", "--db", str(warehouse)])
+def test_traffic_errors(warehouse_path: Path, tmp_path: Path) -> None:
+    amb = runner.invoke(app, ["traffic", "Fort", "--db", str(warehouse_path)])
     assert amb.exit_code == 1
     assert "0110" in amb.stderr and "Fort Kent" in amb.stderr and "3417" in amb.stderr
-    unknown = runner.invoke(app, ["traffic", "Atlantis", "--db", str(warehouse)])
+    unknown = runner.invoke(app, ["traffic", "Atlantis", "--db", str(warehouse_path)])
     assert unknown.exit_code == 1 and "Atlantis" in unknown.stderr
-    bad_m = runner.invoke(app, ["traffic", "3004", "-m", "Camels", "--db", str(warehouse)])
+    bad_m = runner.invoke(app, ["traffic", "3004", "-m", "Camels", "--db", str(warehouse_path)])
     assert bad_m.exit_code == 1 and "Camels" in bad_m.stderr
-    bad_month = runner.invoke(app, ["traffic", "3004", "--from", "2019/01", "--db", str(warehouse)])
+    bad_month = runner.invoke(
+        app, ["traffic", "3004", "--from", "2019/01", "--db", str(warehouse_path)]
+    )
     assert bad_month.exit_code == 1 and "YYYY-MM" in bad_month.stderr
     missing = runner.invoke(app, ["traffic", "3004", "--db", str(tmp_path / "none.duckdb")])
     assert missing.exit_code == 1 and "borderflow load" in missing.stderr
 
 
-def test_facts_json_records(warehouse: Path) -> None:
-    res = runner.invoke(app, ["facts", "--json", "--db", str(warehouse)])
+def test_facts_json_records(warehouse_path: Path) -> None:
+    res = runner.invoke(app, ["facts", "--json", "--db", str(warehouse_path)])
     assert res.exit_code == 0, res.output
     recs = json.loads(res.stdout)
     keys = {
@@ -188,14 +177,14 @@ def test_facts_json_records(warehouse: Path) -> None:
     assert road["fact_sheet_figure"] == 120 and road["data_figure"] == 120
 
 
-def test_facts_table(warehouse: Path) -> None:
-    res = runner.invoke(app, ["facts", "--db", str(warehouse)], env={"COLUMNS": "200"})
+def test_facts_table(warehouse_path: Path) -> None:
+    res = runner.invoke(app, ["facts", "--db", str(warehouse_path)], env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
     assert "5,525" in res.stdout and "consistent" in res.stdout and "not checkable" in res.stdout
 
 
-def test_ports_sized_booths_are_labelled(warehouse: Path) -> None:
-    res = runner.invoke(app, ["ports", "Blaine", "--sized", "--json", "--db", str(warehouse)])
+def test_ports_sized_booths_are_labelled(warehouse_path: Path) -> None:
+    res = runner.invoke(app, ["ports", "Blaine", "--sized", "--json", "--db", str(warehouse_path)])
     assert res.exit_code == 0, res.output
     recs = {r["crossing_id"]: r["sized_us_bound_booths"] for r in json.loads(res.stdout)}
     label = "sized: rule booths-from-peak-hour v1 (assumption)"
@@ -208,6 +197,6 @@ def test_ports_sized_booths_are_labelled(warehouse: Path) -> None:
     load = pax["demand_veh_per_h"] * pax["service_time_min"] / 60
     assert load / pax["value"] <= 0.85 < load / (pax["value"] - 1)
     table = runner.invoke(
-        app, ["ports", "Blaine", "--sized", "--db", str(warehouse)], env={"COLUMNS": "250"}
+        app, ["ports", "Blaine", "--sized", "--db", str(warehouse_path)], env={"COLUMNS": "250"}
     )
     assert label in table.stdout

@@ -32,22 +32,9 @@ BTS_CSV = (
 )
 
 
-@pytest.fixture(scope="session")
-def warehouse(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The session warehouse of tests/data/conftest.py if there is one, else our own."""
-    try:
-        return Path(request.getfixturevalue("warehouse_path"))
-    except pytest.FixtureLookupError:
-        from borderflow.data.warehouse import build_warehouse
-
-        db = tmp_path_factory.mktemp("queries_wh") / "borderflow.duckdb"
-        build_warehouse(db)
-        return db
-
-
 @pytest.fixture
-def con(warehouse: Path) -> Iterator[Any]:
-    c = duckdb.connect(str(warehouse), read_only=True)
+def con(warehouse_path: Path) -> Iterator[Any]:
+    c = duckdb.connect(str(warehouse_path), read_only=True)
     yield c
     c.close()
 

@@ -24,22 +24,9 @@ with warnings.catch_warnings():
 DATA = shipped_data_dir()
 
 
-@pytest.fixture(scope="session")
-def warehouse(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A session warehouse (the data tests' fixture if visible, else built here)."""
-    try:
-        return Path(request.getfixturevalue("warehouse_path"))
-    except pytest.FixtureLookupError:
-        from borderflow.data.warehouse import build_warehouse
-
-        db = tmp_path_factory.mktemp("api_wh") / "borderflow.duckdb"
-        build_warehouse(db)
-        return db
-
-
 @pytest.fixture(scope="module")
-def client(warehouse: Path) -> TestClient:
-    return TestClient(create_app(warehouse))
+def client(warehouse_path: Path) -> TestClient:
+    return TestClient(create_app(warehouse_path))
 
 
 def test_placeholder_and_health_still_served(client: TestClient) -> None:
