@@ -12,7 +12,14 @@ import math
 
 import pytest
 
-from borderflow.sim import Deterministic, Distribution, Erlang, Exponential, Lognormal
+from borderflow.sim import (
+    Deterministic,
+    Distribution,
+    Empirical,
+    Erlang,
+    Exponential,
+    Lognormal,
+)
 from validation.ports import long_run_mean_wait, mgc_spec
 from validation.theory import mm1_mean_wait_asymptotic_variance, mmc_mean_wait, pk_mean_wait
 
@@ -59,6 +66,8 @@ MG1_CASES: list[tuple[str, Distribution, float, float, int]] = [
     ("M/D/1", Deterministic(value=1.0), 0.0, 0.8, 1),
     ("M/E3/1", Erlang(k=3, mean=1.0), 1.0 / 3.0, 0.8, 1),
     ("M/LN/1", Lognormal(mean=1.0, sd=SCV_LOGNORMAL**0.5), SCV_LOGNORMAL, 0.8, 2),
+    # Resampled observations with mean 1 and population SCV 0.3542.
+    ("M/Emp/1", Empirical(samples=(0.25, 0.5, 0.75, 1.0, 1.5, 2.0)), 8.125 / 6 - 1, 0.8, 1),
 ]
 
 

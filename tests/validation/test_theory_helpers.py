@@ -11,6 +11,7 @@ from validation.theory import (
     batch_means_se,
     erlang_b,
     erlang_c,
+    gim1_mean_wait,
     mm1_mean_wait_asymptotic_variance,
     mmc_mean_wait,
     pk_mean_wait,
@@ -168,3 +169,17 @@ def test_scheduled_solver_hand_cases() -> None:
     two_then_one = solve_scheduled([100.0, 100.0], [2, 1], 1.0)
     constant_one = solve_scheduled([100.0, 100.0], [1, 1], 1.0)
     assert two_then_one.hourly_queue_integral[1] < constant_one.hourly_queue_integral[1]
+
+
+def test_gim1_reduces_to_mm1_and_dm1() -> None:
+    lam = 0.8
+    assert gim1_mean_wait(lambda s: lam / (lam + s), 1.0) == pytest.approx(
+        mmc_mean_wait(lam, 1.0, 1), rel=1e-8
+    )
+    # D/M/1 at ρ = 0.8: σ = exp(−(1 − σ)/0.8) has the root 0.6286 (fixed-point iteration).
+    sigma = 0.5
+    for _ in range(2000):
+        sigma = math.exp(-(1.0 - sigma) / lam)
+    assert gim1_mean_wait(lambda s: math.exp(-s / lam), 1.0) == pytest.approx(
+        sigma / (1.0 - sigma), rel=1e-8
+    )

@@ -6,6 +6,7 @@ Times are in minutes and rates in vehicles per minute unless a name says otherwi
 Contents
 --------
 - Erlang B / Erlang C (probability of waiting) and the M/M/c mean wait in queue.
+- GI/M/1 mean wait from the interarrival transform (trace-driven arrivals).
 - Pollaczek–Khinchine mean wait for M/G/1 from the service mean and squared
   coefficient of variation (SCV).
 - Daley's asymptotic variance of the M/M/1 mean wait (expected standard error of a
@@ -19,13 +20,14 @@ Contents
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.linalg import expm
+from scipy.optimize import brentq
 from scipy.sparse.linalg import expm_multiply
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "batch_means_se",
     "erlang_b",
     "erlang_c",
+    "gim1_mean_wait",
     "mm1_mean_wait_asymptotic_variance",
     "mmc_mean_wait",
     "mmc_mean_wait_drained_day",
@@ -104,6 +107,24 @@ def pk_mean_wait(arrival_rate_per_min: float, mean_service_min: float, scv: floa
         raise ValueError(f"pk_mean_wait: need 0 <= rho < 1, got {rho}")
     second_moment = mean_service_min**2 * (1.0 + scv)
     return arrival_rate_per_min * second_moment / (2.0 * (1.0 - rho))
+
+
+def gim1_mean_wait(interarrival_lst: Callable[[float], float], mean_service_min: float) -> float:
+    """Mean wait in queue (minutes) of GI/M/1 from the interarrival Laplace–Stieltjes transform.
+
+    σ is the root in (0, 1) of σ = A*(μ(1 − σ)) (the probability that an arrival waits)
+    and Wq = σ / (μ(1 − σ)).
+
+    Parameters
+    ----------
+    interarrival_lst : callable
+        s ↦ E[exp(−s·A)] for the interarrival time A (minutes); the load must be < 1.
+    mean_service_min : float
+        Mean exponential service time (minutes).
+    """
+    mu = 1.0 / mean_service_min
+    sigma = float(brentq(lambda x: interarrival_lst(mu * (1.0 - x)) - x, 1e-12, 1.0 - 1e-9))
+    return sigma / (mu * (1.0 - sigma))
 
 
 def mm1_mean_wait_asymptotic_variance(rho: float, mean_service_min: float) -> float:
