@@ -183,3 +183,11 @@ def test_gim1_reduces_to_mm1_and_dm1() -> None:
     assert gim1_mean_wait(lambda s: math.exp(-s / lam), 1.0) == pytest.approx(
         sigma / (1.0 - sigma), rel=1e-8
     )
+
+
+def test_kolmogorov_initial_queue_hand_case() -> None:
+    # 10 vehicles at t = 0, 2 booths of 1 min, no arrivals: 2 start at once and the j-th
+    # of the other 8 waits j/(2μ): total 36/2 = 18 vehicle-minutes over 10 vehicles.
+    sol = solve_mtmc([0.0], 2, 1.0, initial_vehicles=10)
+    assert sol.escaped_mass < 1e-9
+    assert sol.mean_wait_min == pytest.approx(1.8, rel=1e-9)

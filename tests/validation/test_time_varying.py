@@ -13,6 +13,7 @@ import pytest
 from borderflow.sim import (
     BoothSchedule,
     Exponential,
+    InitialQueue,
     LaneGroup,
     PortSpec,
     TrafficClass,
@@ -135,3 +136,36 @@ def test_scheduled_day_matches_kolmogorov_with_the_count_rule() -> None:
     assert np.all(np.abs(sim_q - th_q) < 4.0 * se_q + 1e-9)
     # The closing hours carry real queues (the test exercises the count rule).
     assert th_q[[10, 18, 20, 22]].min() > 1.0
+
+
+@pytest.mark.slow
+def test_day_with_an_initial_queue_matches_kolmogorov() -> None:
+    # Starting a forecast from "now": 60 vehicles already waiting at t = 0.
+    backlog = 60
+    theory = solve_mtmc(ORDINARY_DAY, BOOTHS, MEAN_SERVICE_MIN, initial_vehicles=backlog)
+    assert theory.escaped_mass < 1e-9
+    spec = PortSpec(
+        name="backlog",
+        direction="US-bound",
+        horizon_hours=24,
+        classes=(
+            TrafficClass(
+                "cars", tuple(float(r) for r in ORDINARY_DAY), {"general": Exponential(2.0)}
+            ),
+        ),
+        lane_groups=(LaneGroup("booths", "general", BoothSchedule((BOOTHS,))),),
+        initial_queue=(InitialQueue("booths", "cars", backlog),),
+    )
+    days = 8000
+    totals, counts = np.empty(days), np.empty(days)
+    for d, seq in enumerate(replication_seeds(3005, days)):
+        w = run_draws(spec, draw_vehicles(spec, seq), engine="fast").wait_min
+        totals[d], counts[d] = w.sum(), w.size
+    mean, se = ratio_estimate(totals, counts)
+    rel_err, rel_se = mean / theory.mean_wait_min - 1.0, se / theory.mean_wait_min
+    print(
+        f"day with backlog {backlog}: W={mean:.4f} Kolmogorov={theory.mean_wait_min:.4f} "
+        f"err={rel_err:+.3%} se={rel_se:.3%} days={days}"
+    )
+    assert rel_se < 0.03 / 4
+    assert abs(rel_err) < 0.03

@@ -172,7 +172,7 @@ def ratio_estimate(
 # ------------------------------------------------------------ Kolmogorov solver
 @dataclass(frozen=True)
 class TransientSolution:
-    """Transient solution of M(t)/M/c from an empty system.
+    """Transient solution of M(t)/M/c from n₀ vehicles at t = 0 (default empty).
 
     Attributes
     ----------
@@ -192,6 +192,8 @@ class TransientSolution:
         Largest state kept.
     escaped_mass : float
         Probability that the process tried to leave the truncated space (< tolerance).
+    initial_vehicles : int
+        n₀, vehicles present (waiting or starting) at t = 0.
     """
 
     times_min: NDArray[np.float64]
@@ -202,15 +204,18 @@ class TransientSolution:
     expected_arrivals: float
     truncation: int
     escaped_mass: float
+    initial_vehicles: int = 0
 
     @property
     def mean_wait_min(self) -> float:
         """Mean wait (minutes) of the vehicles arriving in [0, T], run until empty.
 
-        Little's law over the whole busy horizon, starting and ending empty:
-        W = ∫_0^∞ L_q dt / ∫_0^T λ dt.
+        Little's law over the whole busy horizon, which ends empty:
+        W = ∫_0^∞ L_q dt / (n₀ + ∫_0^T λ dt), the n₀ initial vehicles counted as
+        arrivals at t = 0.
         """
-        return (self.queue_integral_horizon + self.queue_integral_drain) / self.expected_arrivals
+        total = self.queue_integral_horizon + self.queue_integral_drain
+        return total / (self.initial_vehicles + self.expected_arrivals)
 
 
 def _generator_with_accumulator(lam: float, mu: float, servers: int, n_max: int) -> sp.csc_matrix:
@@ -250,10 +255,11 @@ def _solve_once(
     mean_service_min: float,
     n_max: int,
     grid_per_hour: int,
+    initial_vehicles: int = 0,
 ) -> TransientSolution:
     mu = 1.0 / mean_service_min
     x = np.zeros(n_max + 3)
-    x[0] = 1.0
+    x[initial_vehicles] = 1.0
     times = [0.0]
     states = [x.copy()]
     step = 60.0 / grid_per_hour
@@ -282,6 +288,7 @@ def _solve_once(
         expected_arrivals=float(np.sum(rates_per_hour)),
         truncation=n_max,
         escaped_mass=float(x[n_max + 1]),
+        initial_vehicles=initial_vehicles,
     )
 
 
@@ -293,15 +300,16 @@ def solve_mtmc(
     grid_per_hour: int = 60,
     tail_tolerance: float = 1e-9,
     max_states: int = 20_000,
+    initial_vehicles: int = 0,
 ) -> TransientSolution:
-    """Solve the Kolmogorov forward equations of M(t)/M/c from an empty system.
+    """Solve the Kolmogorov forward equations of M(t)/M/c from n₀ vehicles (default none).
 
     The arrival rate is constant within each hour; each grid step is advanced exactly
     by the matrix exponential exp(A·Δt) (``scipy.linalg.expm``, cached per distinct
     rate), with ∫L_q dt carried as an extra state so the integral is exact rather than
     a quadrature.
     The state space is truncated at N, chosen from a fluid estimate of the peak queue
-    and doubled until the probability ever to exceed N is below ``tail_tolerance``.
+    and grown by half until the probability ever to exceed N is below ``tail_tolerance``.
 
     Parameters
     ----------
@@ -317,18 +325,22 @@ def solve_mtmc(
         Largest acceptable escaped probability mass.
     max_states : int
         Give up above this truncation.
+    initial_vehicles : int
+        Vehicles in the system at t = 0 (an initial queue; min(n₀, c) start at once).
     """
     if servers < 1 or mean_service_min <= 0 or any(r < 0 for r in rates_per_hour):
         raise ValueError("solve_mtmc: need servers >= 1, mean service > 0, rates >= 0")
     capacity_per_hour = servers * 60.0 / mean_service_min
-    queue, peak, peak_rate = 0.0, 0.0, 0.0
+    queue, peak, peak_rate = float(initial_vehicles), float(initial_vehicles), 0.0
     for rate in rates_per_hour:
         queue = max(queue + rate - capacity_per_hour, 0.0)
         peak = max(peak, queue)
         peak_rate = max(peak_rate, rate)
     n_max = servers + int(peak) + 60 + int(10 * math.sqrt(peak + peak_rate))
     while True:
-        sol = _solve_once(rates_per_hour, servers, mean_service_min, n_max, grid_per_hour)
+        sol = _solve_once(
+            rates_per_hour, servers, mean_service_min, n_max, grid_per_hour, initial_vehicles
+        )
         if sol.escaped_mass < tail_tolerance:
             return sol
         if 2 * n_max > max_states:
