@@ -169,3 +169,32 @@ def test_day_with_an_initial_queue_matches_kolmogorov() -> None:
     )
     assert rel_se < 0.03 / 4
     assert abs(rel_err) < 0.03
+
+
+@pytest.mark.slow
+def test_no_drain_queue_at_the_end_matches_kolmogorov() -> None:
+    # Stop at 18:00, in the middle of the overload: drain=False leaves vehicles waiting.
+    rates = OVERLOADED_DAY[:18]
+    theory = solve_mtmc(rates, BOOTHS, MEAN_SERVICE_MIN, grid_per_hour=1)
+    spec = single_queue_spec(rates, Exponential(mean=MEAN_SERVICE_MIN), BOOTHS, drain=False)
+    horizon = 60.0 * len(rates)
+    days = 3000
+    left = np.empty(days)
+    area = np.empty(days)
+    for d, seq in enumerate(replication_seeds(3006, days)):
+        rec = run_draws(spec, draw_vehicles(spec, seq), engine="fast")
+        left[d] = rec.waiting_at_end.sum()
+        # Queue-time inside the horizon; never-started vehicles wait until its end.
+        start = np.where(np.isnan(rec.start_min), horizon, np.minimum(rec.start_min, horizon))
+        area[d] = float(np.sum(start - rec.arrival_min))
+    exp_left, exp_area = theory.queue_length[-1], theory.queue_integral_horizon
+    se_left = left.std(ddof=1) / np.sqrt(days)
+    se_area = area.std(ddof=1) / np.sqrt(days)
+    print(
+        f"no drain: waiting at end {left.mean():.3f} (theory {exp_left:.3f}, se {se_left:.3f}); "
+        f"queue area {area.mean():.1f} (theory {exp_area:.1f}, se {se_area:.1f})"
+    )
+    assert exp_left > 10.0
+    assert abs(left.mean() - exp_left) < 4 * se_left
+    assert abs(area.mean() - exp_area) < 4 * se_area
+    assert se_left / exp_left < 0.02
