@@ -25,7 +25,7 @@ from validation.theory import mm1_mean_wait_asymptotic_variance, mmc_mean_wait, 
 
 # (servers c, utilisation ρ, tolerance, replications of 10^7 vehicles); mean service 1 min.
 MMC_CASES = [
-    (1, 0.8, 0.01, 1),
+    (1, 0.8, 0.01, 2),
     (1, 0.9, 0.01, 5),
     (3, 0.9, 0.01, 6),
     (10, 0.9, 0.01, 8),
