@@ -145,6 +145,11 @@ def test_examples_use_sourced_figures() -> None:
         ),
         ('direction = "US-bound"', 'direction = "south"', "direction = 'south'"),
         ("horizon_hours = 4", "", "horizon_hours: required field is missing"),
+        (
+            "min_booths = 1, max_booths = 2, open_above = 4.0, close_below = 1.0",
+            "min_booths = 0, max_booths = 2, open_above = 4.0, close_below = 2.0",
+            "lane_groups[1].trigger.close_below = 2.0: with min_booths = 0 it must be <= 1",
+        ),
     ],
 )
 def test_bad_files_name_the_field(old: str, new: str, message: str) -> None:
