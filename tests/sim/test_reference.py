@@ -273,3 +273,40 @@ def test_single_group_matches_kiefer_wolfowitz_recursion() -> None:
             expected.append(t)
         assert d.n > 500
         np.testing.assert_array_equal(rec.start_min, expected)
+
+
+def test_shortest_queue_rule_ignores_service_times() -> None:
+    # NEXUS cars: NEXUS lane mean 1.0, general lane mean 0.4 (one booth each).
+    # v0 (t=0): both empty, tie -> NEXUS lane (more specialised); ends at 1.
+    # v1 (t=0): only the general lane is empty: E = 0 there for both rules; ends at 0.4.
+    # v2 (t=0.1): 1 vehicle in each lane. Least expected wait: NEXUS 1 x 1.0 = 1 against
+    #   general 1 x 0.4 = 0.4 -> general (starts at 0.4). Shortest queue: 1 against 1,
+    #   tie -> NEXUS lane (starts at 1.0).
+    def spec(rule: str) -> PortSpec:
+        return PortSpec(
+            "sq",
+            "US-bound",
+            1,
+            (
+                TrafficClass(
+                    "nexus",
+                    0.0,
+                    {"nexus": Deterministic(1.0), "general": Deterministic(0.4)},
+                    arrival_times_min=(0.0, 0.0, 0.1),
+                ),
+                # no arrivals; it makes the general lane the less specialised one
+                TrafficClass("general", 0.0, {"general": Deterministic(1.0)}, arrival_times_min=()),
+            ),
+            (
+                LaneGroup("general", "general", BoothSchedule((1,))),
+                LaneGroup("nexus", "nexus", BoothSchedule((1,))),
+            ),
+            choice_rule=rule,
+        )
+
+    lew = run(spec("least_expected_wait"))
+    sq = run(spec("shortest_queue"))
+    np.testing.assert_array_equal(lew.group_index, [1, 0, 0])
+    np.testing.assert_array_equal(lew.start_min, [0, 0, 0.4])
+    np.testing.assert_array_equal(sq.group_index, [1, 0, 1])
+    np.testing.assert_array_equal(sq.start_min, [0, 0, 1.0])
