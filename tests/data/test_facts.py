@@ -86,9 +86,11 @@ def test_every_record_is_complete(facts: list[FactCheck]) -> None:
     assert facts
     for f in facts:
         assert f.claim and f.unit and f.period and f.source and f.note
-        assert f.status in {"consistent", "differs", "not checkable", "partial"}
+        assert f.status in {"consistent", "differs", "not checkable", "partial", "context"}
         if f.status == "consistent":
             assert f.fact_sheet_figure == f.data_figure
+        # a context figure is data the fact sheet states no number for
+        assert (f.status == "context") == (f.fact_sheet_figure is None)
 
 
 def test_land_ports(facts: list[FactCheck]) -> None:

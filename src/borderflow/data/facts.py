@@ -10,8 +10,9 @@ figure, the figure from the data, unit, period, source and a status:
 - ``differs`` -- it gives a different one;
 - ``partial`` -- the data covers only part of what the claim counts (e.g. goods, not
   services), or counts something related but different (port codes, not crossings);
-- ``not checkable`` -- no shipped data measures it (the record says why); also used for
-  context figures the fact sheet states no number for.
+- ``not checkable`` -- no shipped data measures it (the record says why);
+- ``context`` -- a figure from the data that the fact sheet states no number for (yearly
+  crossings by mode, trucks per day), shown for scale.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ __all__ = [
     "read_fact_sheet",
 ]
 
-Status = Literal["consistent", "differs", "not checkable", "partial"]
+Status = Literal["consistent", "differs", "not checkable", "partial", "context"]
 
 FACT_SHEET_SOURCE = (
     "U.S. Department of State fact sheet 'U.S. Relations With Canada' "
@@ -139,7 +140,7 @@ class FactCheck:
     source
         Table/file and publisher of the data figure (and the fact sheet).
     status
-        ``consistent``, ``differs``, ``partial`` or ``not checkable``.
+        ``consistent``, ``differs``, ``partial``, ``not checkable`` or ``context``.
     note
         How it was computed and what it does not cover.
     """
@@ -347,7 +348,7 @@ def check_crossings_by_mode(con: Any, years: Iterable[int] | None = None) -> lis
                     unit=unit,
                     period=period,
                     source=BTS_SOURCE,
-                    status="not checkable",
+                    status="context",
                     note="The fact sheet states no figure; shown for scale. BTS counts "
                     "inbound (U.S.-bound) crossings only.",
                 )
@@ -369,7 +370,7 @@ def check_trucks_per_day(con: Any, years: Iterable[int] | None = None) -> list[F
                 unit="trucks/day",
                 period=_year_label(con, year),
                 source=BTS_SOURCE,
-                status="not checkable",
+                status="context",
                 note=f"Yearly BTS 'Trucks' / {days} days. The fact sheet states no figure; "
                 "Canada-bound trucks are not in BTS.",
             )
