@@ -436,7 +436,13 @@ def facts(
     if as_json:
         typer.echo(json.dumps([r.to_dict() for r in records], indent=2))
         return
-    colour = {"consistent": "green", "differs": "red", "partial": "yellow", "not checkable": "dim", "context": "cyan"}
+    colour = {
+        "consistent": "green",
+        "differs": "red",
+        "partial": "yellow",
+        "not checkable": "dim",
+        "context": "cyan",
+    }
     table = Table(title="Fact sheet vs data", caption=f"Fact sheet: {FACT_SHEET_SOURCE}")
     table.add_column("#", justify="right")
     table.add_column("Claim", overflow="fold")

@@ -87,7 +87,13 @@ def test_facts(client: TestClient) -> None:
     recs = client.get("/api/facts").json()
     trade = [r for r in recs if r["claim"].startswith("trade") and r["period"] == "2019"]
     assert math.isclose(trade[0]["data_figure"], 612 / 365, abs_tol=0.01)
-    assert {r["status"] for r in recs} <= {"consistent", "differs", "partial", "not checkable", "context"}
+    assert {r["status"] for r in recs} <= {
+        "consistent",
+        "differs",
+        "partial",
+        "not checkable",
+        "context",
+    }
 
 
 def test_missing_warehouse_is_503(tmp_path: Path) -> None:
