@@ -104,6 +104,7 @@ def test_valid_spec_derived_arrays() -> None:
             "max_booths = 1: must be an integer >= 1 and >= min_booths (2)",
         ),
         (lambda: QueueTrigger(1, 3, 1.0, 2.0), "close_below = 2.0: must be <= open_above"),
+        (lambda: QueueTrigger(0, 3, 4.0, 2.0), "close_below = 2.0: with min_booths = 0"),
         (lambda: QueueTrigger(1, 3, math.nan, 0.0), "open_above = nan"),
         (lambda: LaneGroup("g", "hov", BoothSchedule((1,))), "lane_type = 'hov'"),
         (lambda: Secondary(0), "booths = 0: must be an integer >= 1"),

@@ -226,13 +226,6 @@ def _build_group(j: int, g: _GroupIn) -> LaneGroup:
             try:
                 t = g.trigger
                 staffing = QueueTrigger(t.min_booths, t.max_booths, t.open_above, t.close_below)
-                if t.min_booths == 0 and t.close_below > 1:
-                    # At o = 1, waiting / 1 < close_below would close the last booth on a
-                    # waiting vehicle and strand it (kernel-semantics.md, point 11).
-                    raise SpecError(
-                        f"close_below = {t.close_below!r}: with min_booths = 0 it must be "
-                        "<= 1, or the last booth could close while vehicles wait"
-                    )
             except SpecError as e:
                 raise e.within("trigger") from None
         return LaneGroup(

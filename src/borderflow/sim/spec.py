@@ -133,7 +133,8 @@ class QueueTrigger:
         Open another booth while vehicles waiting per open booth exceed this [vehicles].
     close_below : float
         Close a booth while vehicles waiting per open booth fall below this [vehicles];
-        0 <= ``close_below`` <= ``open_above``.
+        0 <= ``close_below`` <= ``open_above``, and <= 1 when ``min_booths`` is 0 (else the
+        last booth could close while a vehicle waits, stranding it).
     """
 
     min_booths: int
@@ -156,6 +157,13 @@ class QueueTrigger:
         if self.close_below > self.open_above:
             raise SpecError(
                 f"close_below = {self.close_below!r}: must be <= open_above ({self.open_above!r})"
+            )
+        if self.min_booths == 0 and self.close_below > 1:
+            # At o = 1, waiting / 1 < close_below would close the last booth on a waiting
+            # vehicle, which then waits for an arrival that may never come.
+            raise SpecError(
+                f"close_below = {self.close_below!r}: with min_booths = 0 it must be "
+                "<= 1, or the last booth could close while vehicles wait"
             )
         object.__setattr__(self, "min_booths", int(self.min_booths))
         object.__setattr__(self, "max_booths", int(self.max_booths))
