@@ -157,6 +157,25 @@ def _eheap_pop(ht: F64, hv: I64, size: int) -> int:
 
 
 @jit
+def _earliest_booth(booth_end: F64, booths: int, t: float) -> tuple[int, float]:
+    """Return the booth a FIFO head ready at ``t`` takes, and its start time [minutes].
+
+    The lowest-index booth already free at ``t``; if none is, the one that frees first
+    (lowest index among equal ends), starting when it frees.
+    """
+    min_end = np.inf
+    min_b = 0
+    for b in range(booths):
+        e = booth_end[b]
+        if e <= t:
+            return b, t
+        if e < min_end:
+            min_end = e
+            min_b = b
+    return min_b, min_end
+
+
+@jit
 def run_single_constant(
     arrival: F64,
     service: F64,
@@ -185,20 +204,7 @@ def run_single_constant(
             t = arrival[n]
             if last > t:
                 t = last
-            free = -1
-            min_end = np.inf
-            min_b = 0
-            for b in range(booths):
-                e = booth_end[b]
-                if e <= t:
-                    free = b
-                    break
-                if e < min_end:
-                    min_end = e
-                    min_b = b
-            if free < 0:
-                t = min_end
-                free = min_b
+            free, t = _earliest_booth(booth_end, booths, t)
             if not drain and t >= stop:
                 first_unserved = n
                 break
@@ -583,20 +589,7 @@ def run_secondary(
         t = end[v]
         if last > t:
             t = last
-        free = -1
-        min_end = np.inf
-        min_b = 0
-        for b in range(booths):
-            e = booth_end[b]
-            if e <= t:
-                free = b
-                break
-            if e < min_end:
-                min_end = e
-                min_b = b
-        if free < 0:
-            t = min_end
-            free = min_b
+        free, t = _earliest_booth(booth_end, booths, t)
         if not drain and t >= stop:
             break
         e = t + secondary_service[v]
