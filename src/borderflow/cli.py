@@ -531,14 +531,18 @@ def simulate(
             engine=engine,  # type: ignore[arg-type]  # checked against ENGINES above
             keep_vehicles=parquet is not None,
         )
-    except NotImplementedError as exc:
-        raise _sim_fail(str(exc)) from None
+    except (NotImplementedError, SpecError) as exc:  # SpecError: e.g. scenario too big
+        raise _sim_fail(f"{scenario}: {exc}") from None
     if parquet is not None:
         import pyarrow.parquet as pq
 
+        # Write beside the target and rename, so a failure never leaves half a file.
+        partial = parquet.with_name(parquet.name + ".partial")
         try:
-            pq.write_table(result.to_arrow(), parquet)
+            pq.write_table(result.to_arrow(), partial)
+            partial.replace(parquet)
         except OSError as exc:
+            partial.unlink(missing_ok=True)
             raise _sim_fail(f"cannot write {parquet}: {exc}") from None
     if json_output:
         typer.echo(json.dumps(result.to_dict(), allow_nan=False))

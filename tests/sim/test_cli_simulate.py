@@ -96,3 +96,13 @@ def test_missing_file_and_bad_engine(tmp_path: Path) -> None:
     assert res.exit_code == 1 and "cannot read scenario file" in res.output
     res = runner.invoke(app, ["simulate", str(_write(tmp_path, SMALL)), "--engine", "turbo"])
     assert res.exit_code == 1 and "--engine 'turbo'" in res.output
+
+
+def test_a_scenario_too_big_to_run_exits_1_and_writes_nothing(tmp_path: Path) -> None:
+    # 10^8 vehicles/hour for the 2 hours of SMALL: 2 x 10^8, over the default cap
+    huge = SMALL.replace("[90.0, 120.0]", "[1.0e8, 1.0e8]")
+    out = tmp_path / "v.parquet"
+    res = runner.invoke(app, ["simulate", str(_write(tmp_path, huge)), "--parquet", str(out)])
+    assert res.exit_code == 1
+    assert "scenario too big to run" in res.output
+    assert not out.exists() and not list(tmp_path.glob("*.partial"))

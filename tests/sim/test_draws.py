@@ -18,6 +18,7 @@ from borderflow.sim import (
     Lognormal,
     PortSpec,
     QueueTrigger,
+    ScenarioTooLargeError,
     Secondary,
     TrafficClass,
     VehicleDraws,
@@ -172,3 +173,13 @@ def test_sample_moments_match_exact_moments(dist: object) -> None:
     assert abs(x.mean() - mean) <= 5 * np.sqrt(var / n) + 1e-12
     m4 = float(np.mean((x - x.mean()) ** 4))
     assert abs(x.var() - var) <= 5 * np.sqrt(max(m4 - var**2, 0.0) / n) + 1e-12
+
+
+def test_a_scenario_too_big_to_run_is_refused_before_drawing() -> None:
+    spec = _two_class_port()
+    # expected vehicles = the hourly rates summed over the horizon + 3 recorded + 3 queued
+    expected = 100 + 40 + 0 + 100 + 0 + 60 + 3 + 3
+    draws = draw_vehicles(spec, replication_seeds(1, 1)[0], max_vehicles=expected)
+    assert draws.n > 0
+    with pytest.raises(ScenarioTooLargeError, match=f"expects about {expected:,} vehicles"):
+        draw_vehicles(spec, replication_seeds(1, 1)[0], max_vehicles=expected - 1)

@@ -16,7 +16,7 @@ from borderflow.sim.distributions import (
     Lognormal,
 )
 from borderflow.sim.draws import VehicleDraws, draw_vehicles, replication_seeds
-from borderflow.sim.errors import SpecError
+from borderflow.sim.errors import ScenarioTooLargeError, SpecError
 from borderflow.sim.records import StaffingChanges, VehicleRecords
 from borderflow.sim.results import SimulationResult, replication_metrics
 from borderflow.sim.scenario import FORMAT_VERSION, parse_scenario, scenario_to_toml
@@ -54,6 +54,7 @@ __all__ = [
     "PortSpec",
     "QueueStorage",
     "QueueTrigger",
+    "ScenarioTooLargeError",
     "Secondary",
     "SimulationResult",
     "SpecError",

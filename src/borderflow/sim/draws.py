@@ -33,12 +33,17 @@ from typing import TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from borderflow.sim.errors import ScenarioTooLargeError
 from borderflow.sim.spec import LANE_TYPES, PortSpec
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int64]
 Int32Array: TypeAlias = npt.NDArray[np.int32]
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
+
+#: Default cap on the expected vehicles of one replication. A vehicle costs about
+#: 80 bytes of draws and records plus 8 per service column, so 60 M is ~6 GB at most.
+MAX_VEHICLES = 60_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,7 +137,23 @@ def _sorted_times_in_hours(rng: np.random.Generator, counts: IntArray) -> FloatA
     return times
 
 
-def draw_vehicles(spec: PortSpec, seed_sequence: np.random.SeedSequence) -> VehicleDraws:
+def expected_vehicles(spec: PortSpec) -> float:
+    """Return the expected number of vehicles of one replication.
+
+    Poisson arrivals (sum of hourly rates [vehicles/hour] over the horizon), plus recorded
+    (trace-driven) arrivals and the initial queue.
+    """
+    poisson = float(spec.rate_matrix.sum())
+    trace = sum(len(c.arrival_times_min or ()) for c in spec.classes if c.trace_driven)
+    return poisson + trace + sum(iq.count for iq in spec.initial_queue)
+
+
+def draw_vehicles(
+    spec: PortSpec,
+    seed_sequence: np.random.SeedSequence,
+    *,
+    max_vehicles: int = MAX_VEHICLES,
+) -> VehicleDraws:
     """Draw every vehicle of one replication, up front, in the documented order.
 
     Parameters
@@ -141,13 +162,27 @@ def draw_vehicles(spec: PortSpec, seed_sequence: np.random.SeedSequence) -> Vehi
         The port; only its classes, horizon and initial queue affect the draws.
     seed_sequence : numpy.random.SeedSequence
         The replication's seed sequence (``SeedSequence(seed).spawn(R)[r]``).
+    max_vehicles : int
+        Refuse a replication expected to hold more vehicles than this (memory guard).
 
     Returns
     -------
     VehicleDraws
         Arrival times [minutes], classes, service times [minutes], referrals and
         secondary times, in processing order.
+
+    Raises
+    ------
+    ScenarioTooLargeError
+        If the replication is expected to exceed ``max_vehicles`` vehicles.
     """
+    n_expected = expected_vehicles(spec)
+    if n_expected > max_vehicles:
+        raise ScenarioTooLargeError(
+            f"scenario too big to run: one replication expects about {n_expected:,.0f} "
+            f"vehicles (limit {max_vehicles:,}; about {n_expected * 100 / 1e9:,.1f} GB of "
+            "memory): shorten horizon_hours, lower rate_per_hour, or split the run"
+        )
     rng = np.random.Generator(np.random.PCG64(seed_sequence))
     K = spec.n_classes
     rates = spec.rate_matrix  # (H, K) vehicles/hour

@@ -17,4 +17,8 @@ class SpecError(ValueError):
         return SpecError(f"{prefix}{sep}{msg}")
 
 
-__all__ = ["SpecError"]
+class ScenarioTooLargeError(SpecError):
+    """A specification whose replication would not fit in memory (too many vehicles)."""
+
+
+__all__ = ["ScenarioTooLargeError", "SpecError"]
