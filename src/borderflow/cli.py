@@ -342,9 +342,15 @@ def traffic(
     source = "BTS Border Crossing Entry Data (warehouse table bts_crossings), U.S.-bound only"
     period = f"{rows[0].month:%Y-%m} to {max(r.month for r in rows):%Y-%m}"
     if fmt == "csv":
-        typer.echo("port_code,port_name,month,measure,value")
+        import csv
+        import io
+
+        buf = io.StringIO()  # the csv module quotes names that hold commas or quotes
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["port_code", "port_name", "month", "measure", "value"])
         for r in rows:
-            typer.echo(f"{r.port_code},{match.port_name},{r.month:%Y-%m},{r.measure},{r.value}")
+            writer.writerow([r.port_code, match.port_name, f"{r.month:%Y-%m}", r.measure, r.value])
+        typer.echo(buf.getvalue(), nl=False)
     elif fmt == "json":
         doc = {
             "port_code": match.port_code,
@@ -386,13 +392,16 @@ def traffic(
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
         import numpy as np
+        from matplotlib.ticker import StrMethodFormatter
 
         fig, ax = plt.subplots(figsize=(10, 4.5))
+        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # 400,000 not 0.4e6
         for m in measures:
             months = np.array([r.month for r in rows if r.measure == m], dtype="datetime64[D]")
             ax.plot(months, [r.value for r in rows if r.measure == m], label=m)
         ax.set_title(f"{match.port_code} {match.port_name} ({match.state}): U.S.-bound per month")
         ax.set_ylabel("count per month")
+        ax.grid(alpha=0.3)
         ax.legend()
         fig.text(0.01, 0.01, f"Source: {source}", fontsize=7)
         fig.tight_layout(rect=(0, 0.03, 1, 1))
