@@ -524,10 +524,12 @@ def simulate(
 
     if engine not in ENGINES:
         raise _sim_fail(f"--engine {engine!r}: must be one of {', '.join(ENGINES)}")
+    from borderflow.data import DataFormatError, read_scenario_text
+
     try:
-        text = scenario.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _sim_fail(f"cannot read scenario file {scenario}: {exc}") from None
+        text = read_scenario_text(scenario)
+    except DataFormatError as exc:
+        raise _sim_fail(str(exc)) from None
     try:
         spec = parse_scenario(text)
     except SpecError as exc:

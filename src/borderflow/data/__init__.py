@@ -17,6 +17,7 @@ from borderflow.data.readers import (
     read_transborder_monthly,
     read_transborder_port_jan2015,
 )
+from borderflow.data.scenarios import read_scenario_text
 from borderflow.data.schema import Column, Table
 from borderflow.data.warehouse import (
     META_TABLES,
@@ -52,6 +53,7 @@ __all__ = [
     "read_cascade_trucks_daily",
     "read_peace_arch_hourly_delay",
     "read_peace_arch_north_daily",
+    "read_scenario_text",
     "read_transborder_monthly",
     "read_transborder_port_jan2015",
     "table_row_counts",
