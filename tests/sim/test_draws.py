@@ -23,6 +23,7 @@ from borderflow.sim import (
     TrafficClass,
     VehicleDraws,
     draw_vehicles,
+    replication_seed,
     replication_seeds,
 )
 
@@ -183,3 +184,12 @@ def test_a_scenario_too_big_to_run_is_refused_before_drawing() -> None:
     assert draws.n > 0
     with pytest.raises(ScenarioTooLargeError, match=f"expects about {expected:,} vehicles"):
         draw_vehicles(spec, replication_seeds(1, 1)[0], max_vehicles=expected - 1)
+
+
+def test_one_replications_seed_equals_the_spawned_one() -> None:
+    spawned = np.random.SeedSequence(2024).spawn(7)
+    for r in (0, 3, 6):
+        direct = replication_seed(2024, r)
+        np.testing.assert_array_equal(direct.generate_state(8), spawned[r].generate_state(8))
+    with pytest.raises(ValueError, match="replication = -1"):
+        replication_seed(2024, -1)

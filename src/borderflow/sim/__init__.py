@@ -15,7 +15,7 @@ from borderflow.sim.distributions import (
     Exponential,
     Lognormal,
 )
-from borderflow.sim.draws import VehicleDraws, draw_vehicles, replication_seeds
+from borderflow.sim.draws import VehicleDraws, draw_vehicles, replication_seed, replication_seeds
 from borderflow.sim.errors import ScenarioTooLargeError, SpecError
 from borderflow.sim.records import StaffingChanges, VehicleRecords
 from borderflow.sim.results import SimulationResult, replication_metrics
@@ -66,6 +66,7 @@ __all__ = [
     "draw_vehicles",
     "parse_scenario",
     "replication_metrics",
+    "replication_seed",
     "replication_seeds",
     "run_draws",
     "run_replication",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Literal
 
-from borderflow.sim.draws import VehicleDraws, draw_vehicles, replication_seeds
+from borderflow.sim.draws import VehicleDraws, draw_vehicles, replication_seed, replication_seeds
 from borderflow.sim.records import VehicleRecords
 from borderflow.sim.spec import PortSpec
 
@@ -104,7 +104,7 @@ def run_replication(
         raise ValueError(
             f"replication = {replication}: must be in [0, replications = {replications})"
         )
-    seq = replication_seeds(seed, replications)[replication]
+    seq = replication_seed(seed, replication)  # == SeedSequence(seed).spawn(R)[replication]
     return run_draws(spec, draw_vehicles(spec, seq), engine)
 
 

@@ -272,4 +272,15 @@ def replication_seeds(seed: int, replications: int) -> list[np.random.SeedSequen
     return np.random.SeedSequence(seed).spawn(replications)
 
 
-__all__ = ["VehicleDraws", "draw_vehicles", "replication_seeds"]
+def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:
+    """Seed sequence of one replication, equal to ``SeedSequence(seed).spawn(R)[replication]``.
+
+    Built directly from its spawn key, so a worker running replication ``r`` alone does not
+    spawn the ``r`` sequences before it.
+    """
+    if replication < 0:
+        raise ValueError(f"replication = {replication}: must be >= 0")
+    return np.random.SeedSequence(seed, spawn_key=(replication,))
+
+
+__all__ = ["VehicleDraws", "draw_vehicles", "replication_seed", "replication_seeds"]
