@@ -6,6 +6,22 @@ declared schema (:data:`TABLE_SOURCES`, :class:`Table`) and the ``read_*`` reade
 """
 
 from borderflow.data.errors import DataFormatError, WarehouseBusyError, WarehouseMissingError
+from borderflow.data.facts import FACT_SHEET_SOURCE, FactCheck, all_facts
+from borderflow.data.queries import (
+    DEFAULT_MEASURE,
+    AmbiguousPortError,
+    PortMatch,
+    PortNotFoundError,
+    TrafficRow,
+    UnknownMeasureError,
+    known_measures,
+    latest_full_year,
+    list_ports,
+    parse_month,
+    resolve_port,
+    traffic_series,
+    yearly_totals,
+)
 from borderflow.data.readers import (
     LoadIssue,
     ReadResult,
@@ -16,6 +32,13 @@ from borderflow.data.readers import (
     read_peace_arch_north_daily,
     read_transborder_monthly,
     read_transborder_port_jan2015,
+)
+from borderflow.data.registry import (
+    Crossing,
+    LaneFigure,
+    PortCode,
+    Registry,
+    load_registry,
 )
 from borderflow.data.scenarios import read_scenario_text
 from borderflow.data.schema import Column, Table
@@ -33,22 +56,40 @@ from borderflow.data.warehouse import (
 )
 
 __all__ = [
+    "DEFAULT_MEASURE",
+    "FACT_SHEET_SOURCE",
     "META_TABLES",
     "TABLE_SOURCES",
+    "AmbiguousPortError",
     "BuildSummary",
     "Column",
+    "Crossing",
     "DataFormatError",
+    "FactCheck",
+    "LaneFigure",
     "LoadIssue",
+    "PortCode",
+    "PortMatch",
+    "PortNotFoundError",
     "ReadResult",
+    "Registry",
     "Revision",
     "Table",
     "TableSource",
+    "TrafficRow",
+    "UnknownMeasureError",
     "UpdateSummary",
     "WarehouseBusyError",
     "WarehouseMissingError",
+    "all_facts",
     "build_warehouse",
     "connect_readonly",
+    "known_measures",
+    "latest_full_year",
+    "list_ports",
+    "load_registry",
     "parse_bts_month",
+    "parse_month",
     "read_bts_crossings",
     "read_cascade_trucks_daily",
     "read_peace_arch_hourly_delay",
@@ -56,6 +97,9 @@ __all__ = [
     "read_scenario_text",
     "read_transborder_monthly",
     "read_transborder_port_jan2015",
+    "resolve_port",
     "table_row_counts",
+    "traffic_series",
     "update_warehouse",
+    "yearly_totals",
 ]

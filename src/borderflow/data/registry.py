@@ -39,6 +39,15 @@ import pandas as pd
 from borderflow._config import shipped_data_dir
 from borderflow.data.errors import DataFormatError
 from borderflow.data.schema import Column, Table
+from borderflow.vocab import (
+    CANADA_BOUND,
+    DIRECTION_NOT_STATED,
+    FIGURE_CATEGORIES,
+    FIGURE_DIRECTIONS,
+    MEASURE_GROUPS,
+    US_BOUND,
+    measure_group,
+)
 
 __all__ = [
     "CANADA_BOUND",
@@ -72,14 +81,10 @@ __all__ = [
     "split_shares",
 ]
 
-US_BOUND = "US-bound"
-CANADA_BOUND = "Canada-bound"
-DIRECTION_NOT_STATED = "direction not stated"
 #: Directions a lane figure can carry; the third is for sources that do not say.
-DIRECTIONS = (US_BOUND, CANADA_BOUND, DIRECTION_NOT_STATED)
-#: Lane types. ``passenger`` = all passenger-vehicle lanes together (CBP ``maximum_lanes``),
-#: ``commercial`` = all truck lanes together, ``all`` = a figure whose type is not stated.
-LANE_TYPES = ("passenger", "general", "nexus", "ready", "commercial", "fast", "pedestrian", "all")
+DIRECTIONS = FIGURE_DIRECTIONS
+#: Figure categories (see :data:`borderflow.vocab.FIGURE_CATEGORIES`).
+LANE_TYPES = FIGURE_CATEGORIES
 #: Lane types listed (with explicit nulls where unknown) for each of the two directions.
 _STANDARD_TYPES = ("passenger", "general", "nexus", "ready", "commercial", "fast", "pedestrian")
 
@@ -867,27 +872,6 @@ def peak_hour_demand(
 
 #: Name and version of the split rule.
 SPLIT_RULE = "split-by-cbp-max-lanes v1"
-#: BTS measures grouped by the lanes that serve them.
-MEASURE_GROUPS: Mapping[str, tuple[str, ...]] = {
-    "passenger": ("Personal Vehicles", "Personal Vehicle Passengers", "Buses", "Bus Passengers"),
-    "commercial": ("Trucks", "Truck Containers Loaded", "Truck Containers Empty"),
-    "pedestrian": ("Pedestrians",),
-    "rail": ("Trains", "Train Passengers", "Rail Containers Loaded", "Rail Containers Empty"),
-}
-
-
-def measure_group(measure: str) -> str:
-    """Return the group (key of :data:`MEASURE_GROUPS`) of a BTS measure name.
-
-    Raises
-    ------
-    KeyError
-        Naming the measure if it is not a BTS measure.
-    """
-    for group, measures in MEASURE_GROUPS.items():
-        if measure in measures:
-            return group
-    raise KeyError(f"unknown BTS measure {measure!r}")
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,8 @@ from borderflow.sim.distributions import (
     Lognormal,
 )
 from borderflow.sim.errors import SpecError
+from borderflow.vocab import DIRECTIONS, LANE_TYPES
 
-#: Lane types in their fixed order; a lane type's index is its position here.
-LANE_TYPES: tuple[str, ...] = ("general", "nexus", "ready", "commercial", "bus", "pedestrian")
-#: Directions: U.S.-bound is inspected by CBP, Canada-bound by CBSA.
-DIRECTIONS: tuple[str, ...] = ("US-bound", "Canada-bound")
 #: Lane-choice rules both engines implement (see kernel-semantics.md).
 CHOICE_RULES: tuple[str, ...] = ("least_expected_wait", "shortest_queue")
 

@@ -1,4 +1,4 @@
-"""The ``borderflow`` command line (Typer + Rich)."""
+"""Data commands: load, ports, traffic, facts."""
 
 from __future__ import annotations
 
@@ -6,41 +6,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from borderflow._config import default_db_path
-
-app = typer.Typer(
-    name="borderflow",
-    help="An open digital twin of the U.S.-Canada land border.",
-    no_args_is_help=True,
-    add_completion=False,
+from borderflow.cli._app import (
+    DbOption,
+    app,
+    console,
+    err_console,
+    fail,
+    resolve_db,
 )
-console = Console()
-err_console = Console(stderr=True)
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        help="DuckDB warehouse file (default: $BORDERFLOW_DB or "
-        "~/.local/share/borderflow/borderflow.duckdb).",
-        show_default=False,
-    ),
-]
-
-
-def resolve_db(db: Path | None) -> Path:
-    """Return the warehouse path from ``--db`` or the documented default."""
-    return db if db is not None else default_db_path()
-
 
 # --- data commands: load, ports, traffic, facts -------------------------------------------
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
 
 
 @app.command()
@@ -116,7 +92,7 @@ def load(
         except (OSError, duckdb.Error) as exc:
             failure = f"cannot write the database {path}: {exc}"
     if failure is not None:  # printed after the progress bar is gone
-        raise _fail(failure)
+        raise fail(failure)
 
     if isinstance(summary, BuildSummary):
         files = {s.table.name: ", ".join(Path(f).name for f in s.files) for s in TABLE_SOURCES}
@@ -197,7 +173,7 @@ def ports(
         what = " ".join(
             x for x in (repr(query) if query else "", f"state {state}" if state else "") if x
         )
-        raise _fail(f"no crossing matches {what}")
+        raise fail(f"no crossing matches {what}")
     booths: dict[str, dict[str, SizedValue | None]] = {}
     if sized:
         from borderflow.data.errors import WarehouseMissingError
@@ -207,7 +183,7 @@ def ports(
         try:
             con = connect_readonly(resolve_db(db))
         except WarehouseMissingError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         try:
             year = latest_full_year(con)
             for c in found:
@@ -310,16 +286,16 @@ def traffic(
     from borderflow.data.warehouse import connect_readonly
 
     if fmt not in ("table", "csv", "json"):
-        raise _fail(f"--format must be table, csv or json, not {fmt!r}")
+        raise fail(f"--format must be table, csv or json, not {fmt!r}")
     try:
         first = parse_month(start) if start else None
         last = parse_month(end) if end else None
     except ValueError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     try:
         con = connect_readonly(resolve_db(db))
     except WarehouseMissingError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     try:
         match = resolve_port(con, port)
         rows = traffic_series(con, match.port_code, measure or [DEFAULT_MEASURE], first, last)
@@ -333,11 +309,11 @@ def traffic(
             )
         raise typer.Exit(1) from None
     except (PortNotFoundError, UnknownMeasureError, ValueError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         con.close()
     if not rows:
-        raise _fail(f"no data for port {match.port_code} {match.port_name} in that range")
+        raise fail(f"no data for port {match.port_code} {match.port_name} in that range")
     measures = list(dict.fromkeys(r.measure for r in rows))
     source = "BTS Border Crossing Entry Data (warehouse table bts_crossings), U.S.-bound only"
     period = f"{rows[0].month:%Y-%m} to {max(r.month for r in rows):%Y-%m}"
@@ -435,11 +411,11 @@ def facts(
     try:
         con = connect_readonly(resolve_db(db))
     except WarehouseMissingError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     try:
         records = all_facts(con)
     except DataFormatError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         con.close()
     if as_json:
@@ -473,181 +449,3 @@ def facts(
     console.print(table)
     for i, r in enumerate(records, start=1):
         console.print(f"[bold]{i}.[/] {r.note} [dim]Source: {r.source}.[/]", highlight=False)
-
-
-# --- simulation commands: simulate --------------------------------------------------------
-
-
-def _sim_fail(message: str, code: int = 1) -> typer.Exit:
-    from rich.markup import escape
-
-    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
-
-
-def _fmt_ci(mean: float, half: float, digits: int = 1) -> str:
-    import math
-
-    if not math.isfinite(mean):
-        return "-"
-    if not math.isfinite(half):
-        return f"{mean:.{digits}f}"
-    return f"{mean:.{digits}f} ± {half:.{digits}f}"
-
-
-@app.command()
-def simulate(
-    scenario: Annotated[
-        Path, typer.Argument(help="Scenario file (TOML; see docs/scenario-format.md).")
-    ],
-    replications: Annotated[
-        int, typer.Option("--replications", "-r", min=1, help="Independent replications.")
-    ] = 1,
-    seed: Annotated[int, typer.Option(help="Root seed (same seed, same result).")] = 0,
-    engine: Annotated[str, typer.Option(help="Engine: fast or reference.")] = "fast",
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print the result as JSON instead of tables.")
-    ] = False,
-    parquet: Annotated[
-        Path | None,
-        typer.Option(help="Write every vehicle of every replication to this Parquet file."),
-    ] = None,
-) -> None:
-    """Simulate a port scenario: hourly waits per lane type, daily delay, 95% CIs."""
-    import json
-    import math
-
-    from rich.table import Table
-
-    from borderflow.sim import ENGINES, SpecError, parse_scenario
-    from borderflow.sim import simulate as run_simulation
-
-    if engine not in ENGINES:
-        raise _sim_fail(f"--engine {engine!r}: must be one of {', '.join(ENGINES)}")
-    from borderflow.data import DataFormatError, read_scenario_text
-
-    try:
-        text = read_scenario_text(scenario)
-    except DataFormatError as exc:
-        raise _sim_fail(str(exc)) from None
-    try:
-        spec = parse_scenario(text)
-    except SpecError as exc:
-        raise _sim_fail(f"{scenario}: {exc}") from None
-    try:
-        result = run_simulation(
-            spec,
-            replications=replications,
-            seed=seed,
-            engine=engine,  # type: ignore[arg-type]  # checked against ENGINES above
-            keep_vehicles=parquet is not None,
-        )
-    except (NotImplementedError, SpecError) as exc:  # SpecError: e.g. scenario too big
-        raise _sim_fail(f"{scenario}: {exc}") from None
-    if parquet is not None:
-        import pyarrow.parquet as pq
-
-        # Write beside the target and rename, so a failure never leaves half a file.
-        partial = parquet.with_name(parquet.name + ".partial")
-        try:
-            pq.write_table(result.to_arrow(), partial)
-            partial.replace(parquet)
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise _sim_fail(f"cannot write {parquet}: {exc}") from None
-    if json_output:
-        typer.echo(json.dumps(result.to_dict(), allow_nan=False))
-        return
-
-    H = spec.horizon_hours
-    s = result.summary
-    console.print(
-        f"[bold]{spec.name}[/] ({spec.direction}), {H} h, {replications} replication(s), "
-        f"seed {seed}, {engine} engine",
-        highlight=False,
-    )
-    hourly = result.hourly
-    if H <= 48:
-        table = Table(
-            title="Per hour of arrival and lane type (waits in minutes; ± = 95% CI half-width)",
-            caption="queue: max vehicles waiting (km); /h: served per hour; util: busy/open "
-            "booth time",
-        )
-        for col in ("hour", "lane", "veh", "wait", "±", "p95", "max", "queue", "km", "/h"):
-            table.add_column(col, justify="left" if col == "lane" else "right", no_wrap=True)
-        table.add_column("util", justify="right", no_wrap=True)
-        for i in range(len(hourly["hour"])):
-            if hourly["count"][i] == 0 and not hourly["utilisation"][i] > 0:
-                continue
-            table.add_row(
-                f"{int(hourly['hour'][i]):02d}",
-                str(hourly["lane_type"][i]),
-                _fmt_ci(hourly["count"][i], math.nan, 0),
-                _fmt_ci(hourly["mean_wait_min"][i], math.nan),
-                _fmt_ci(hourly["mean_wait_min_ci95"][i], math.nan),
-                _fmt_ci(hourly["p95_wait_min"][i], math.nan),
-                _fmt_ci(hourly["max_wait_min"][i], math.nan),
-                _fmt_ci(hourly["queue_max_veh"][i], math.nan, 0),
-                _fmt_ci(hourly["queue_max_km"][i], math.nan, 2),
-                _fmt_ci(hourly["throughput_per_h"][i], math.nan, 0),
-                _fmt_ci(hourly["utilisation"][i], math.nan, 2),
-            )
-        console.print(table)
-    else:
-        console.print(f"({H} hours: hourly table omitted; use --json for it.)")
-    daily = result.daily
-    dtable = Table(title="Per day (hours of arrival with mean wait > 30 / > 60 min)")
-    for col in ("day", "lane", "vehicle-hours of delay", "hours > 30", "> 60"):
-        dtable.add_column(col, justify="left" if col == "lane" else "right", no_wrap=True)
-    for i in range(len(daily["day"])):
-        dtable.add_row(
-            str(int(daily["day"][i])),
-            str(daily["lane_type"][i]),
-            _fmt_ci(daily["vehicle_hours_delay"][i], daily["vehicle_hours_delay_ci95"][i]),
-            _fmt_ci(daily["hours_mean_wait_over_30"][i], math.nan, 1),
-            _fmt_ci(daily["hours_mean_wait_over_60"][i], math.nan, 1),
-        )
-    console.print(dtable)
-    console.print(
-        f"vehicles {_fmt_ci(*s['vehicles'], 0)}; mean wait {_fmt_ci(*s['mean_wait_min'], 2)} min; "
-        f"p95 {_fmt_ci(*s['p95_wait_min'], 1)} min; still waiting at end "
-        f"{_fmt_ci(*s['waiting_at_end'], 0)}; secondary mean wait "
-        f"{_fmt_ci(*s['mean_secondary_wait_min'], 1)} min",
-        highlight=False,
-    )
-    if spec.storage is not None:
-        over = result.storage["minutes_over_storage"]
-        hours_over = int((over > 0).sum())
-        console.print(
-            f"queue over approach storage: {float(over.sum()):.0f} min in {hours_over} hour(s)",
-            highlight=False,
-        )
-    if parquet is not None:
-        console.print(f"per-vehicle records written to {parquet}", highlight=False)
-
-
-# --- service: serve -----------------------------------------------------------------------
-
-
-@app.command()
-def serve(
-    db: DbOption = None,
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
-) -> None:
-    """Serve the HTTP API and the dashboard (read-only on the warehouse)."""
-    import uvicorn
-
-    from borderflow.service.app import create_app
-
-    console.print(f"borderflow serving on http://{host}:{port}/ (database {resolve_db(db)})")
-    uvicorn.run(create_app(resolve_db(db)), host=host, port=port, log_level="info")
-
-
-def main() -> None:
-    """Entry point of the ``borderflow`` console script."""
-    app()
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,148 @@
+"""Simulation commands: simulate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from borderflow.cli._app import (
+    app,
+    console,
+    fail,
+    fmt_ci,
+)
+
+# --- simulation commands: simulate --------------------------------------------------------
+
+
+@app.command()
+def simulate(
+    scenario: Annotated[
+        Path, typer.Argument(help="Scenario file (TOML; see docs/scenario-format.md).")
+    ],
+    replications: Annotated[
+        int, typer.Option("--replications", "-r", min=1, help="Independent replications.")
+    ] = 1,
+    seed: Annotated[int, typer.Option(help="Root seed (same seed, same result).")] = 0,
+    engine: Annotated[str, typer.Option(help="Engine: fast or reference.")] = "fast",
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the result as JSON instead of tables.")
+    ] = False,
+    parquet: Annotated[
+        Path | None,
+        typer.Option(help="Write every vehicle of every replication to this Parquet file."),
+    ] = None,
+) -> None:
+    """Simulate a port scenario: hourly waits per lane type, daily delay, 95% CIs."""
+    import json
+    import math
+
+    from rich.table import Table
+
+    from borderflow.sim import ENGINES, SpecError, parse_scenario
+    from borderflow.sim import simulate as run_simulation
+
+    if engine not in ENGINES:
+        raise fail(f"--engine {engine!r}: must be one of {', '.join(ENGINES)}")
+    from borderflow.data import DataFormatError, read_scenario_text
+
+    try:
+        text = read_scenario_text(scenario)
+    except DataFormatError as exc:
+        raise fail(str(exc)) from None
+    try:
+        spec = parse_scenario(text)
+    except SpecError as exc:
+        raise fail(f"{scenario}: {exc}") from None
+    try:
+        result = run_simulation(
+            spec,
+            replications=replications,
+            seed=seed,
+            engine=engine,  # type: ignore[arg-type]  # checked against ENGINES above
+            keep_vehicles=parquet is not None,
+        )
+    except (NotImplementedError, SpecError) as exc:  # SpecError: e.g. scenario too big
+        raise fail(f"{scenario}: {exc}") from None
+    if parquet is not None:
+        import pyarrow.parquet as pq
+
+        # Write beside the target and rename, so a failure never leaves half a file.
+        partial = parquet.with_name(parquet.name + ".partial")
+        try:
+            pq.write_table(result.to_arrow(), partial)
+            partial.replace(parquet)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise fail(f"cannot write {parquet}: {exc}") from None
+    if json_output:
+        typer.echo(json.dumps(result.to_dict(), allow_nan=False))
+        return
+
+    H = spec.horizon_hours
+    s = result.summary
+    console.print(
+        f"[bold]{spec.name}[/] ({spec.direction}), {H} h, {replications} replication(s), "
+        f"seed {seed}, {engine} engine",
+        highlight=False,
+    )
+    hourly = result.hourly
+    if H <= 48:
+        table = Table(
+            title="Per hour of arrival and lane type (waits in minutes; ± = 95% CI half-width)",
+            caption="queue: max vehicles waiting (km); /h: served per hour; util: busy/open "
+            "booth time",
+        )
+        for col in ("hour", "lane", "veh", "wait", "±", "p95", "max", "queue", "km", "/h"):
+            table.add_column(col, justify="left" if col == "lane" else "right", no_wrap=True)
+        table.add_column("util", justify="right", no_wrap=True)
+        for i in range(len(hourly["hour"])):
+            if hourly["count"][i] == 0 and not hourly["utilisation"][i] > 0:
+                continue
+            table.add_row(
+                f"{int(hourly['hour'][i]):02d}",
+                str(hourly["lane_type"][i]),
+                fmt_ci(hourly["count"][i], math.nan, 0),
+                fmt_ci(hourly["mean_wait_min"][i], math.nan),
+                fmt_ci(hourly["mean_wait_min_ci95"][i], math.nan),
+                fmt_ci(hourly["p95_wait_min"][i], math.nan),
+                fmt_ci(hourly["max_wait_min"][i], math.nan),
+                fmt_ci(hourly["queue_max_veh"][i], math.nan, 0),
+                fmt_ci(hourly["queue_max_km"][i], math.nan, 2),
+                fmt_ci(hourly["throughput_per_h"][i], math.nan, 0),
+                fmt_ci(hourly["utilisation"][i], math.nan, 2),
+            )
+        console.print(table)
+    else:
+        console.print(f"({H} hours: hourly table omitted; use --json for it.)")
+    daily = result.daily
+    dtable = Table(title="Per day (hours of arrival with mean wait > 30 / > 60 min)")
+    for col in ("day", "lane", "vehicle-hours of delay", "hours > 30", "> 60"):
+        dtable.add_column(col, justify="left" if col == "lane" else "right", no_wrap=True)
+    for i in range(len(daily["day"])):
+        dtable.add_row(
+            str(int(daily["day"][i])),
+            str(daily["lane_type"][i]),
+            fmt_ci(daily["vehicle_hours_delay"][i], daily["vehicle_hours_delay_ci95"][i]),
+            fmt_ci(daily["hours_mean_wait_over_30"][i], math.nan, 1),
+            fmt_ci(daily["hours_mean_wait_over_60"][i], math.nan, 1),
+        )
+    console.print(dtable)
+    console.print(
+        f"vehicles {fmt_ci(*s['vehicles'], 0)}; mean wait {fmt_ci(*s['mean_wait_min'], 2)} min; "
+        f"p95 {fmt_ci(*s['p95_wait_min'], 1)} min; still waiting at end "
+        f"{fmt_ci(*s['waiting_at_end'], 0)}; secondary mean wait "
+        f"{fmt_ci(*s['mean_secondary_wait_min'], 1)} min",
+        highlight=False,
+    )
+    if spec.storage is not None:
+        over = result.storage["minutes_over_storage"]
+        hours_over = int((over > 0).sum())
+        console.print(
+            f"queue over approach storage: {float(over.sum()):.0f} min in {hours_over} hour(s)",
+            highlight=False,
+        )
+    if parquet is not None:
+        console.print(f"per-vehicle records written to {parquet}", highlight=False)
