@@ -34,13 +34,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 
 from borderflow._config import shipped_data_dir  # noqa: E402
-from borderflow.data import (  # noqa: E402
+from borderflow.data import (  # noqa: E402  # noqa: E402
     build_warehouse,
     connect_readonly,
     read_bts_crossings,
+    traffic_series,
     update_warehouse,
+    yearly_totals,
 )
-from borderflow.data.queries import traffic_series, yearly_totals  # noqa: E402
 from borderflow.data.warehouse import BTS_FILE  # noqa: E402
 
 

@@ -14,13 +14,13 @@ import pandas as pd
 import pytest
 
 from borderflow import shipped_data_dir
-from borderflow.data.errors import DataFormatError
-from borderflow.data.facts import (
+from borderflow.data import (
     FactCheck,
     all_facts,
     measure_border_miles,
     read_fact_sheet,
 )
+from borderflow.data.errors import DataFormatError
 
 DATA = shipped_data_dir()
 SHEET = DATA / "source" / "us-relations-with-canada-fact-sheet.txt.gz"

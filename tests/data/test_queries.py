@@ -12,19 +12,16 @@ import pandas as pd
 import pytest
 
 from borderflow import shipped_data_dir
-from borderflow.data.queries import (
+from borderflow.data import (
     AmbiguousPortError,
     PortNotFoundError,
     UnknownMeasureError,
     latest_full_year,
     parse_month,
     resolve_port,
-    size_crossing_booths,
-    sparkline,
     traffic_series,
     yearly_totals,
 )
-from borderflow.data.registry import SIZING_LABEL, load_registry, split_shares
 from borderflow.data.schema import BTS_CROSSINGS
 
 BTS_CSV = (
@@ -107,36 +104,6 @@ def test_unknown_measure_and_bad_month(con: Any) -> None:
     assert parse_month("2019-07") == date(2019, 7, 1)
     with pytest.raises(ValueError, match="after"):
         traffic_series(con, "3004", start=date(2020, 1, 1), end=date(2019, 1, 1))
-
-
-def test_sparkline_maps_min_and_max() -> None:
-    assert sparkline([0, 7, 14]) == "▁▅█"
-    assert sparkline([3, 3]) == "▁▁"
-    assert sparkline([]) == ""
-
-
-def test_size_peace_arch_from_2019_counts(con: Any, raw: pd.DataFrame) -> None:
-    sized = size_crossing_booths(con, "3005", "passenger", 2019)
-    assert sized.label == SIZING_LABEL
-    # Independent: busiest 2019 month of Blaine personal vehicles x Peace Arch share.
-    sel = raw[
-        (raw["Port Code"] == "3004")
-        & (raw["Measure"] == "Personal Vehicles")
-        & (raw["month"].dt.year == 2019)
-    ]
-    top = sel.loc[sel["Value"].idxmax()]
-    share = next(
-        s.share
-        for s in split_shares(load_registry(), "3004", "passenger")
-        if s.crossing_id == "3005"
-    )
-    demand = top["Value"] * share / top["month"].days_in_month * 0.10
-    assert sized.demand_veh_per_h == pytest.approx(demand)
-    booths = -(-demand * (34 / 60) / 60 // 0.85)
-    assert sized.value == int(booths)
-    assert any("split-by-cbp-max-lanes" in a for a in sized.assumptions)
-    # Peace Arch takes no trucks in CBP's feed: zero demand, zero booths.
-    assert size_crossing_booths(con, "3005", "commercial", 2019).value == 0
 
 
 def test_tiny_warehouse_partial_year(tmp_path: Path) -> None:

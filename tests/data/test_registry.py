@@ -4,29 +4,13 @@ from __future__ import annotations
 
 import csv
 import gzip
-import math
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from borderflow import shipped_data_dir
-from borderflow.data.errors import DataFormatError
-from borderflow.data.registry import (
-    CANADA_BOUND,
-    DIRECTION_NOT_STATED,
-    MEASURE_GROUPS,
-    SIZING_LABEL,
-    SPLIT_RULE,
-    US_BOUND,
-    booths_from_peak_hour,
-    load_registry,
-    measure_group,
-    peak_hour_demand,
-    read_curated_lanes,
-    split_shares,
-)
+from borderflow.data import DataFormatError, load_registry, read_curated_lanes
+from borderflow.vocab import CANADA_BOUND, DIRECTION_NOT_STATED, US_BOUND
 
 DATA = shipped_data_dir()
 
@@ -159,118 +143,6 @@ def test_curated_file_unknown_crossing(tmp_path: Path) -> None:
         read_curated_lanes(bad, known_ids=["3004"])
 
 
-# --- split rule ---------------------------------------------------------------------------
-
-
-def test_shares_sum_to_one_for_every_code_and_group() -> None:
-    reg = load_registry()
-    for p in reg.port_codes:
-        if not reg.by_port_code(p.bts_port_code):
-            continue
-        for group in MEASURE_GROUPS:
-            shares = split_shares(reg, p.bts_port_code, group)
-            assert math.isclose(sum(s.share for s in shares), 1.0), (p.bts_port_code, group)
-            assert all(s.share >= 0 and s.rule == SPLIT_RULE for s in shares)
-
-
-def test_blaine_split_follows_cbp_passenger_lanes() -> None:
-    reg = load_registry()
-    cbp = {r["cbp_crossing_name"]: r for r in _csv("cbp_bwt_canadian_border_2023-11-10.csv.gz")}
-    pa, ph = (
-        int(cbp["Peace Arch"]["passenger_max_lanes"]),
-        int(cbp["Pacific Highway"]["passenger_max_lanes"]),
-    )
-    shares = {s.crossing_id: s.share for s in split_shares(reg, "3004", "passenger")}
-    assert shares.keys() == {"3004", "3005"}  # Point Roberts (3017) has its own code
-    assert math.isclose(shares["3005"], pa / (pa + ph))
-    assert math.isclose(shares["3004"], ph / (pa + ph))
-    # Trucks: Peace Arch lists no commercial lanes in CBP's feed.
-    trucks = {s.crossing_id: s.share for s in split_shares(reg, "3004", "commercial")}
-    assert trucks == {"3004": 1.0, "3005": 0.0}
-
-
-def test_buffalo_and_detroit_commercial_only_to_commercial_crossings() -> None:
-    reg = load_registry()
-    cbp = {r["bts_crossing_id"]: r for r in _csv("cbp_bwt_canadian_border_2023-11-10.csv.gz")}
-    for code in ("0901", "3801"):
-        shares = split_shares(reg, code, "commercial")
-        lanes = {
-            s.crossing_id: int(cbp[s.crossing_id]["commercial_max_lanes"])
-            if cbp[s.crossing_id]["commercial_max_lanes"] != "N/A"
-            else 0
-            for s in shares
-        }
-        total = sum(lanes.values())
-        for s in shares:
-            assert math.isclose(s.share, lanes[s.crossing_id] / total)
-    assert len(split_shares(reg, "0901", "passenger")) == 4
-
-
-def test_equal_split_where_cbp_lacks_lanes() -> None:
-    reg = load_registry()
-    shares = split_shares(reg, "0104", "passenger")  # Jackman: 6 crossings, 1 in CBP's feed
-    assert len(shares) == 6
-    assert all(math.isclose(s.share, 1 / 6) for s in shares)
-    assert "equal" in shares[0].basis
-
-
-def test_split_errors_name_the_problem() -> None:
-    reg = load_registry()
-    with pytest.raises(KeyError, match="3814"):
-        split_shares(reg, "3814", "passenger")  # Algonac: BTS data only
-    with pytest.raises(KeyError, match="boats"):
-        split_shares(reg, "3004", "boats")
-    assert measure_group("Trucks") == "commercial"
-    with pytest.raises(KeyError, match="Camels"):
-        measure_group("Camels")
-
-
-# --- sizing rule --------------------------------------------------------------------------
-
-
-def test_sizing_rule_worked_example() -> None:
-    # 900 veh/h x 0.5 min = 7.5 booths busy; / 0.85 = 8.8 -> 9 booths.
-    sized = booths_from_peak_hour(900.0, 0.5)
-    assert sized.value == 9
-    assert sized.label == SIZING_LABEL == "sized: rule booths-from-peak-hour v1 (assumption)"
-    assert any("0.85" in a for a in sized.assumptions)
-
-
-@given(
-    demand=st.floats(min_value=1.0, max_value=5000.0),
-    service=st.floats(min_value=0.1, max_value=5.0),
-    target=st.floats(min_value=0.5, max_value=0.95),
-)
-def test_sizing_rule_is_smallest_count_meeting_target(
-    demand: float, service: float, target: float
-) -> None:
-    n = booths_from_peak_hour(demand, service, target).value
-    load = demand * service / 60.0
-    assert load / n <= target + 1e-9
-    if n > 1:
-        assert load / (n - 1) > target - 1e-9
-
-
-def test_sizing_rule_rejects_bad_input() -> None:
-    with pytest.raises(ValueError, match="target_utilisation"):
-        booths_from_peak_hour(100.0, 0.5, 1.5)
-    with pytest.raises(ValueError, match="service_time_min"):
-        booths_from_peak_hour(100.0, 0.0)
-
-
-def test_peak_hour_demand_from_busiest_month() -> None:
-    from datetime import date
-
-    monthly = {date(2019, m, 1): 1_000_000.0 for m in range(1, 13)}
-    monthly[date(2019, 8, 1)] = 3_100_000.0  # August: 31 days -> 100,000 a day
-    monthly[date(2020, 8, 1)] = 9_000_000.0  # other year: ignored
-    d = peak_hour_demand(monthly, 2019, 0.1)
-    assert d.month == date(2019, 8, 1) and d.days == 31
-    assert math.isclose(d.veh_per_h, 10_000.0)
-    with pytest.raises(ValueError, match="2018"):
-        peak_hour_demand(monthly, 2018)
-
-
 def test_crossings_warehouse_table(warehouse_path: Path) -> None:
     import duckdb
 
@@ -280,11 +152,9 @@ def test_crossings_warehouse_table(warehouse_path: Path) -> None:
             "SELECT count(*), count(*) FILTER (WHERE mode = 'road'), count(hours) FROM crossings"
         ).fetchone()
         assert (n, road, hours) == (127, 120, 29)
-        bad = con.execute(
-            "SELECT bts_port_code FROM crossings GROUP BY 1 "
-            "HAVING abs(sum(share_passenger) - 1) > 1e-9 OR abs(sum(share_commercial) - 1) > 1e-9"
-        ).fetchall()
-        assert bad == []
+        # Sourced facts only: shares are computed by borderflow.demand, not stored.
+        cols = {r[0] for r in con.execute("DESCRIBE crossings").fetchall()}
+        assert not any(c.startswith("share_") for c in cols)
         # Joinable to the BTS counts: every code but none is in bts_crossings.
         (missing,) = con.execute(
             "SELECT count(DISTINCT bts_port_code) FROM crossings WHERE bts_port_code NOT IN "

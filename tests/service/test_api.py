@@ -13,7 +13,7 @@ import pytest
 from starlette.exceptions import StarletteDeprecationWarning
 
 from borderflow import shipped_data_dir
-from borderflow.service.app import create_app
+from borderflow.service import create_app
 
 # Starlette warns that plain httpx is deprecated for its test client (it wants httpx2, which
 # is not in the pinned stack); the client works the same.

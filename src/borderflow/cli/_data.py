@@ -13,6 +13,7 @@ from borderflow.cli._app import (
     console,
     err_console,
     fail,
+    open_warehouse,
     resolve_db,
 )
 
@@ -37,16 +38,14 @@ def load(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
     from rich.table import Table
 
-    from borderflow.data.errors import (
-        DataFormatError,
-        WarehouseBusyError,
-        WarehouseMissingError,
-    )
-    from borderflow.data.readers import LoadIssue
-    from borderflow.data.warehouse import (
+    from borderflow.data import (
         TABLE_SOURCES,
         BuildSummary,
+        DataFormatError,
+        LoadIssue,
         UpdateSummary,
+        WarehouseBusyError,
+        WarehouseMissingError,
         build_warehouse,
         update_warehouse,
     )
@@ -166,7 +165,8 @@ def ports(
 
     from rich.table import Table
 
-    from borderflow.data.registry import SIZING_LABEL, SizedValue, load_registry
+    from borderflow.data import load_registry
+    from borderflow.plan import SIZING_LABEL, SizedValue, sized_booths
 
     found = load_registry().search(query, state)
     if not found:
@@ -176,27 +176,8 @@ def ports(
         raise fail(f"no crossing matches {what}")
     booths: dict[str, dict[str, SizedValue | None]] = {}
     if sized:
-        from borderflow.data.errors import WarehouseMissingError
-        from borderflow.data.queries import latest_full_year, size_crossing_booths
-        from borderflow.data.warehouse import connect_readonly
-
-        try:
-            con = connect_readonly(resolve_db(db))
-        except WarehouseMissingError as exc:
-            raise fail(str(exc)) from None
-        try:
-            year = latest_full_year(con)
-            for c in found:
-                booths[c.crossing_id] = {}
-                for lt in ("passenger", "commercial"):
-                    try:
-                        booths[c.crossing_id][lt] = size_crossing_booths(
-                            con, c.crossing_id, lt, year
-                        )
-                    except ValueError:  # no BTS counts for the port in that year
-                        booths[c.crossing_id][lt] = None
-        finally:
-            con.close()
+        with open_warehouse(db) as con:
+            booths = sized_booths(con, found)
 
     def sized_text(values: dict[str, SizedValue | None]) -> str:
         pax, com = values.get("passenger"), values.get("commercial")
@@ -272,18 +253,17 @@ def traffic(
 
     from rich.table import Table
 
-    from borderflow.data.errors import WarehouseMissingError
-    from borderflow.data.queries import (
+    from borderflow.data import (
         DEFAULT_MEASURE,
+        TRAFFIC_SOURCE,
         AmbiguousPortError,
         PortNotFoundError,
         UnknownMeasureError,
         parse_month,
         resolve_port,
-        sparkline,
         traffic_series,
     )
-    from borderflow.data.warehouse import connect_readonly
+    from borderflow.viz import sparkline
 
     if fmt not in ("table", "csv", "json"):
         raise fail(f"--format must be table, csv or json, not {fmt!r}")
@@ -292,30 +272,21 @@ def traffic(
         last = parse_month(end) if end else None
     except ValueError as exc:
         raise fail(str(exc)) from None
-    try:
-        con = connect_readonly(resolve_db(db))
-    except WarehouseMissingError as exc:
-        raise fail(str(exc)) from None
-    try:
-        match = resolve_port(con, port)
-        rows = traffic_series(con, match.port_code, measure or [DEFAULT_MEASURE], first, last)
-    except AmbiguousPortError as exc:
-        err_console.print(
-            f"[bold red]error:[/] {port!r} matches several ports; pick one code:", soft_wrap=True
-        )
-        for c in exc.candidates:
-            err_console.print(
-                f"  {c.port_code}  {c.port_name} ({c.state}, {c.border})", soft_wrap=True
+    with open_warehouse(db) as con:
+        try:
+            match = resolve_port(con, port)
+            rows = traffic_series(con, match.port_code, measure or [DEFAULT_MEASURE], first, last)
+        except AmbiguousPortError as exc:
+            choices = "; ".join(
+                f"{c.port_code} {c.port_name} ({c.state}, {c.border})" for c in exc.candidates
             )
-        raise typer.Exit(1) from None
-    except (PortNotFoundError, UnknownMeasureError, ValueError) as exc:
-        raise fail(str(exc)) from None
-    finally:
-        con.close()
+            raise fail(f"{port!r} matches several ports; pick one code: {choices}") from None
+        except (PortNotFoundError, UnknownMeasureError, ValueError) as exc:
+            raise fail(str(exc)) from None
     if not rows:
         raise fail(f"no data for port {match.port_code} {match.port_name} in that range")
     measures = list(dict.fromkeys(r.measure for r in rows))
-    source = "BTS Border Crossing Entry Data (warehouse table bts_crossings), U.S.-bound only"
+    source = TRAFFIC_SOURCE
     period = f"{rows[0].month:%Y-%m} to {max(r.month for r in rows):%Y-%m}"
     if fmt == "csv":
         import csv
@@ -363,26 +334,20 @@ def traffic(
             series = [r.value for r in rows if r.measure == m]
             out.print(f"{m:<28} {period}  {sparkline(series)}  max {max(series):,}")
     if chart is not None:
-        import matplotlib
+        from borderflow.viz import traffic_chart
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-        import numpy as np
-        from matplotlib.ticker import StrMethodFormatter
-
-        fig, ax = plt.subplots(figsize=(10, 4.5))
-        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # 400,000 not 0.4e6
-        for m in measures:
-            months = np.array([r.month for r in rows if r.measure == m], dtype="datetime64[D]")
-            ax.plot(months, [r.value for r in rows if r.measure == m], label=m)
-        ax.set_title(f"{match.port_code} {match.port_name} ({match.state}): U.S.-bound per month")
-        ax.set_ylabel("count per month")
-        ax.grid(alpha=0.3)
-        ax.legend()
-        fig.text(0.01, 0.01, f"Source: {source}", fontsize=7)
-        fig.tight_layout(rect=(0, 0.03, 1, 1))
-        fig.savefig(chart, dpi=120)
-        plt.close(fig)
+        traffic_chart(
+            {
+                m: (
+                    [r.month for r in rows if r.measure == m],
+                    [r.value for r in rows if r.measure == m],
+                )
+                for m in measures
+            },
+            chart,
+            title=f"{match.port_code} {match.port_name} ({match.state}): U.S.-bound per month",
+            source=source,
+        )
         err_console.print(f"chart written to {chart}")
 
 
@@ -404,20 +369,13 @@ def facts(
 
     from rich.table import Table
 
-    from borderflow.data.errors import DataFormatError, WarehouseMissingError
-    from borderflow.data.facts import FACT_SHEET_SOURCE, all_facts
-    from borderflow.data.warehouse import connect_readonly
+    from borderflow.data import FACT_SHEET_SOURCE, DataFormatError, all_facts
 
-    try:
-        con = connect_readonly(resolve_db(db))
-    except WarehouseMissingError as exc:
-        raise fail(str(exc)) from None
-    try:
-        records = all_facts(con)
-    except DataFormatError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        con.close()
+    with open_warehouse(db) as con:
+        try:
+            records = all_facts(con)
+        except DataFormatError as exc:
+            raise fail(str(exc)) from None
     if as_json:
         typer.echo(json.dumps([r.to_dict() for r in records], indent=2))
         return

@@ -25,7 +25,7 @@ def serve(
     """Serve the HTTP API and the dashboard (read-only on the warehouse)."""
     import uvicorn
 
-    from borderflow.service.app import create_app
+    from borderflow.service import create_app
 
     console.print(f"borderflow serving on http://{host}:{port}/ (database {resolve_db(db)})")
     uvicorn.run(create_app(resolve_db(db)), host=host, port=port, log_level="info")

@@ -5,10 +5,17 @@ Public API: :func:`build_warehouse` (load the shipped data), :func:`update_wareh
 declared schema (:data:`TABLE_SOURCES`, :class:`Table`) and the ``read_*`` readers.
 """
 
-from borderflow.data.errors import DataFormatError, WarehouseBusyError, WarehouseMissingError
-from borderflow.data.facts import FACT_SHEET_SOURCE, FactCheck, all_facts
-from borderflow.data.queries import (
+from borderflow.data._facts import (
+    FACT_SHEET_SOURCE,
+    FactCheck,
+    FactSheetFigures,
+    all_facts,
+    measure_border_miles,
+    read_fact_sheet,
+)
+from borderflow.data._queries import (
     DEFAULT_MEASURE,
+    TRAFFIC_SOURCE,
     AmbiguousPortError,
     PortMatch,
     PortNotFoundError,
@@ -22,6 +29,9 @@ from borderflow.data.queries import (
     traffic_series,
     yearly_totals,
 )
+from borderflow.data._registry import Crossing, LaneFigure, PortCode, Registry
+from borderflow.data._registry_build import load_registry, read_curated_lanes
+from borderflow.data.errors import DataFormatError, WarehouseBusyError, WarehouseMissingError
 from borderflow.data.readers import (
     LoadIssue,
     ReadResult,
@@ -32,13 +42,6 @@ from borderflow.data.readers import (
     read_peace_arch_north_daily,
     read_transborder_monthly,
     read_transborder_port_jan2015,
-)
-from borderflow.data.registry import (
-    Crossing,
-    LaneFigure,
-    PortCode,
-    Registry,
-    load_registry,
 )
 from borderflow.data.scenarios import read_scenario_text
 from borderflow.data.schema import Column, Table
@@ -60,12 +63,14 @@ __all__ = [
     "FACT_SHEET_SOURCE",
     "META_TABLES",
     "TABLE_SOURCES",
+    "TRAFFIC_SOURCE",
     "AmbiguousPortError",
     "BuildSummary",
     "Column",
     "Crossing",
     "DataFormatError",
     "FactCheck",
+    "FactSheetFigures",
     "LaneFigure",
     "LoadIssue",
     "PortCode",
@@ -88,10 +93,13 @@ __all__ = [
     "latest_full_year",
     "list_ports",
     "load_registry",
+    "measure_border_miles",
     "parse_bts_month",
     "parse_month",
     "read_bts_crossings",
     "read_cascade_trucks_daily",
+    "read_curated_lanes",
+    "read_fact_sheet",
     "read_peace_arch_hourly_delay",
     "read_peace_arch_north_daily",
     "read_scenario_text",

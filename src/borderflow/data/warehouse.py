@@ -29,6 +29,7 @@ import pyarrow as pa
 
 from borderflow._config import default_db_path, shipped_data_dir
 from borderflow.data import schema
+from borderflow.data._registry_table import CROSSINGS_TABLE, REGISTRY_FILES, registry_table
 from borderflow.data.errors import DataFormatError, WarehouseBusyError, WarehouseMissingError
 from borderflow.data.readers import (
     LoadIssue,
@@ -40,7 +41,6 @@ from borderflow.data.readers import (
     read_transborder_monthly,
     read_transborder_port_jan2015,
 )
-from borderflow.data.registry import CROSSINGS_TABLE, REGISTRY_FILES, registry_table
 
 __all__ = [
     "BTS_FILE",

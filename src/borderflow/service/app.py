@@ -13,21 +13,21 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 import borderflow
-from borderflow.data.errors import WarehouseMissingError
-from borderflow.data.facts import all_facts
-from borderflow.data.queries import (
+from borderflow.data import (
     DEFAULT_MEASURE,
+    TRAFFIC_SOURCE,
     AmbiguousPortError,
     PortNotFoundError,
     UnknownMeasureError,
-    latest_full_year,
+    WarehouseMissingError,
+    all_facts,
+    connect_readonly,
+    load_registry,
     parse_month,
     resolve_port,
-    size_crossing_booths,
     traffic_series,
 )
-from borderflow.data.registry import load_registry
-from borderflow.data.warehouse import connect_readonly
+from borderflow.plan import sized_booths
 
 _PLACEHOLDER = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>borderflow</title></head>
@@ -127,9 +127,6 @@ class FactOut(BaseModel):
     note: str
 
 
-_TRAFFIC_SOURCE = "BTS Border Crossing Entry Data (warehouse table bts_crossings), U.S.-bound only"
-
-
 def create_app(db_path: Path) -> FastAPI:
     """Build the application serving the warehouse at ``db_path`` (opened read-only).
 
@@ -172,16 +169,12 @@ def create_app(db_path: Path) -> FastAPI:
         out = [dataclasses.asdict(c) for c in found]
         if sized:
             with warehouse() as con:
-                year = latest_full_year(con)
-                for rec, c in zip(out, found, strict=True):
-                    booths: dict[str, Any] = {}
-                    for lt in ("passenger", "commercial"):
-                        try:
-                            v = size_crossing_booths(con, c.crossing_id, lt, year)
-                            booths[lt] = dataclasses.asdict(v)
-                        except ValueError:  # no BTS counts for the port in that year
-                            booths[lt] = None
-                    rec["sized_us_bound_booths"] = booths
+                booths = sized_booths(con, found)
+            for rec, c in zip(out, found, strict=True):
+                rec["sized_us_bound_booths"] = {
+                    lt: None if v is None else dataclasses.asdict(v)
+                    for lt, v in booths[c.crossing_id].items()
+                }
         return out
 
     @api.get("/api/ports/{code}/traffic", response_model=TrafficOut)
@@ -218,7 +211,7 @@ def create_app(db_path: Path) -> FastAPI:
         return {
             **dataclasses.asdict(match),
             "unit": "count/month",
-            "source": _TRAFFIC_SOURCE,
+            "source": TRAFFIC_SOURCE,
             "rows": [
                 {"month": f"{r.month:%Y-%m}", "measure": r.measure, "value": r.value} for r in rows
             ],

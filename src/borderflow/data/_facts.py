@@ -29,9 +29,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from borderflow._config import shipped_data_dir
+from borderflow.data._queries import latest_full_year, yearly_totals
+from borderflow.data._registry import Registry
+from borderflow.data._registry_build import load_registry
 from borderflow.data.errors import DataFormatError
-from borderflow.data.queries import latest_full_year, yearly_totals
-from borderflow.data.registry import Registry, load_registry
 
 __all__ = [
     "BTS_SOURCE",

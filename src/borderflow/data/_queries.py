@@ -12,18 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from borderflow.data.registry import (
-    SERVICE_TIMES,
-    Registry,
-    SizedValue,
-    booths_from_peak_hour,
-    load_registry,
-    peak_hour_demand,
-    split_shares,
-)
+from borderflow.data._registry import Registry
+from borderflow.data._registry_build import load_registry
 
 __all__ = [
     "DEFAULT_MEASURE",
+    "TRAFFIC_SOURCE",
     "AmbiguousPortError",
     "PortMatch",
     "PortNotFoundError",
@@ -34,15 +28,14 @@ __all__ = [
     "list_ports",
     "parse_month",
     "resolve_port",
-    "size_crossing_booths",
-    "sparkline",
     "traffic_series",
     "yearly_totals",
 ]
 
 #: Measure shown when none is asked for.
 DEFAULT_MEASURE = "Personal Vehicles"
-_BLOCKS = "▁▂▃▄▅▆▇█"
+#: Where :func:`traffic_series` values come from, for every output that shows them.
+TRAFFIC_SOURCE = "BTS Border Crossing Entry Data (warehouse table bts_crossings), U.S.-bound only"
 
 
 @dataclass(frozen=True)
@@ -314,71 +307,3 @@ def latest_full_year(con: Any, border: str = "US-Canada") -> int:
     if row is None or row[0] is None:
         raise LookupError(f"no complete year of BTS data for {border}")
     return int(row[0])
-
-
-def sparkline(values: Sequence[float]) -> str:
-    """Render values as a line of Unicode blocks (▁ lowest … █ highest)."""
-    if not values:
-        return ""
-    lo, hi = min(values), max(values)
-    if hi == lo:
-        return _BLOCKS[0] * len(values)
-    span = len(_BLOCKS) - 1
-    return "".join(_BLOCKS[round((v - lo) / (hi - lo) * span)] for v in values)
-
-
-def size_crossing_booths(
-    con: Any,
-    crossing_id: str,
-    lane_type: str = "passenger",
-    year: int | None = None,
-    registry: Registry | None = None,
-) -> SizedValue:
-    """Size U.S.-bound primary booths of one crossing from BTS counts (labelled rule).
-
-    Demand: the port's monthly count (``Personal Vehicles`` for ``passenger``, ``Trucks``
-    for ``commercial``) times the crossing's split share (rule
-    ``split-by-cbp-max-lanes v1``), busiest month of ``year`` / days x peak-hour factor;
-    booths by :func:`~borderflow.data.registry.booths_from_peak_hour` with the service time
-    of :data:`~borderflow.data.registry.SERVICE_TIMES`.
-
-    Parameters
-    ----------
-    con
-        DuckDB connection.
-    crossing_id
-        Registry crossing id (e.g. ``"3005"`` Peace Arch).
-    lane_type
-        ``"passenger"`` or ``"commercial"``.
-    year
-        Year of demand; default the latest full year.
-    registry
-        Registry to use (default the shipped one).
-
-    Returns
-    -------
-    SizedValue
-        Labelled ``sized: rule booths-from-peak-hour v1 (assumption)``.
-    """
-    if lane_type not in ("passenger", "commercial"):
-        raise ValueError(f"lane_type must be 'passenger' or 'commercial', got {lane_type!r}")
-    reg = registry or load_registry()
-    crossing = reg.crossing(crossing_id)
-    measure = "Personal Vehicles" if lane_type == "passenger" else "Trucks"
-    shares = split_shares(reg, crossing.bts_port_code, lane_type)
-    share = next(s for s in shares if s.crossing_id == crossing_id)
-    y = year if year is not None else latest_full_year(con)
-    series = traffic_series(con, crossing.bts_port_code, [measure], date(y, 1, 1), date(y, 12, 1))
-    monthly = {r.month: r.value * share.share for r in series}
-    demand = peak_hour_demand(monthly, y)
-    st = SERVICE_TIMES[lane_type]
-    return booths_from_peak_hour(
-        demand.veh_per_h,
-        st.minutes,
-        extra_assumptions=(
-            f"BTS {measure} (U.S.-bound) at port {crossing.bts_port_code}",
-            f"share {share.share:.3f} to {crossing.us_name}: {share.rule}, {share.basis}",
-            *demand.assumptions,
-            f"service time: {st.source}",
-        ),
-    )

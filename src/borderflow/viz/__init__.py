@@ -1,0 +1,10 @@
+"""Presentation shared by the CLI and the service: text sparklines and PNG charts.
+
+Functions here take plain values (months, counts, labels) and draw them; they query
+nothing, so the CLI, the API and the dashboard draw the same pictures from the same data.
+"""
+
+from borderflow.viz._text import sparkline
+from borderflow.viz._traffic import traffic_chart
+
+__all__ = ["sparkline", "traffic_chart"]
