@@ -11,7 +11,7 @@ export NUMBA_CACHE_DIR := $(CURDIR)/.cache/numba
 export NIXTLA_NUMBA_CACHE := 1
 export MPLBACKEND := Agg
 
-.PHONY: run test lint typecheck pytest bench install clean
+.PHONY: run test test-fast lint typecheck pytest bench validation install clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,8 @@ run: $(STAMP)
 	$(BIN)/borderflow serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -37,8 +37,16 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
+# The inner loop: lint, types and every test but the long theory checks (marked slow).
+test-fast: lint typecheck
+	$(BIN)/python -m pytest -q -m "not slow"
+
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
+
+# Regenerates the validation reports in docs/ (minutes; not part of make test).
+validation: $(STAMP)
+	for f in tools/validate_*.py; do $(BIN)/python $$f || exit 1; done
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis
