@@ -81,6 +81,17 @@ def _passenger_split(
     )
 
 
+def _by_cbp_lanes(
+    code: str, group: str, members: tuple[Crossing, ...], basis: str
+) -> tuple[SplitShare, ...]:
+    """Shares proportional to CBP's maximum lanes of ``group``; empty if none lists any."""
+    lanes = {c: n for c in members if (n := c.cbp_max_lanes(group))}
+    if not lanes:
+        return ()
+    detail = ", ".join(f"{c.us_name} {v}" for c, v in lanes.items())
+    return _proportional(code, group, lanes, members, f"{basis} (2023-11-10): {detail}")
+
+
 def split_shares(registry: Registry, bts_port_code: str, group: str) -> tuple[SplitShare, ...]:
     """Split one BTS port code's traffic among its crossings (rule ``split-by-cbp-max-lanes v1``).
 
@@ -148,28 +159,20 @@ def split_shares(registry: Registry, bts_port_code: str, group: str) -> tuple[Sp
             "all to the master crossing: rail lines are not registry points (placeholder)",
         )
     if group == "commercial" and any(c.in_cbp_feed for c in members):
-        com = {c: n for c in members if (n := c.cbp_max_lanes("commercial"))}
-        if com:
-            detail = ", ".join(f"{c.us_name} {v}" for c, v in com.items())
-            return _proportional(
-                bts_port_code,
-                group,
-                com,
-                members,
-                "only crossings whose CBP feed entry lists commercial lanes, proportional to "
-                f"them (2023-11-10): {detail}",
-            )
+        found = _by_cbp_lanes(
+            bts_port_code,
+            group,
+            members,
+            "only crossings whose CBP feed entry lists commercial lanes, proportional to them",
+        )
+        if found:
+            return found
     if group == "pedestrian":
-        ped = {c: n for c in members if (n := c.cbp_max_lanes("pedestrian"))}
-        if ped:
-            detail = ", ".join(f"{c.us_name} {v}" for c, v in ped.items())
-            return _proportional(
-                bts_port_code,
-                group,
-                ped,
-                members,
-                f"only crossings with CBP pedestrian lanes (2023-11-10): {detail}",
-            )
+        found = _by_cbp_lanes(
+            bts_port_code, group, members, "only crossings with CBP pedestrian lanes"
+        )
+        if found:
+            return found
     return _passenger_split(bts_port_code, group, members)
 
 
