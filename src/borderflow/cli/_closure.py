@@ -93,6 +93,7 @@ def closure(
     """Close a port (or some of its booths or hours): diversion, delay, trade value."""
     from dataclasses import replace
 
+    from rich import box
     from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
     from rich.table import Table
 
@@ -178,14 +179,14 @@ def closure(
         f"{doc['detour_vehicle_km']:,.0f} vehicle-km.",
         highlight=False,
     )
-    table = Table(title="Monthly totals (U.S.-bound, BTS)")
+    table = Table(title="Monthly totals (U.S.-bound, BTS)", box=box.SIMPLE_HEAD, pad_edge=False)
     for col in ("port", "month", "baseline", "closure", "chg", "observed", "obs chg"):
         table.add_column(col, justify="left" if col == "port" else "right", no_wrap=True)
     for p in doc["ports"]:
         obs = "-" if p["observed"] is None else f"{p['observed']:,}"
         ochg = "-" if p["observed_change"] is None else f"{p['observed_change']:+,.0f}"
         table.add_row(
-            f"{p['port_code']} {p['port_name']}"[:15],
+            f"{p['port_code']} {p['port_name']}"[:16],
             p["month"],
             f"{p['baseline']:,.0f}",
             f"{p['with_closure']:,.0f}",
@@ -194,7 +195,11 @@ def closure(
             ochg,
         )
     console.print(table)
-    days = Table(title="Per day (vehicles; extra delay in vehicle-hours)")
+    days = Table(
+        title="Per day (vehicles; extra delay in vehicle-hours)",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
     for col in ("day", "hours", "displaced", "diverted", "delayed", "cancelled", "veh-h"):
         days.add_column(col, justify="right", no_wrap=True)
     if meas == "Trucks":
