@@ -302,3 +302,35 @@ def test_cli_table_mentions_observed(warehouse_path: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     assert "Port Huron" in res.output and "observed" in res.output
+
+
+def test_partly_closed_port_adds_wait_for_traffic_left(con: Any) -> None:
+    # Half of Blaine's passenger booths shut on a July day: the flat load fits in the
+    # booths left (nothing displaced) but queues longer there, by Erlang C (checked above).
+    p = NetworkParams()
+    r = _run(
+        con,
+        "Peace Arch",
+        date(2019, 7, 6),
+        date(2019, 7, 6),
+        measure="Personal Vehicles",
+        as_of=date(2019, 6, 1),
+    )
+    node = build_node(load_registry(), "3004", "passenger", p)
+    assert node is not None
+    base = baseline_month(con, "3004", "Personal Vehicles", date(2019, 7, 1), date(2019, 6, 1))
+    lam = base.value / 31 / 24
+    kept_booths = round((1 - r.target.capacity_share) * node.booths)
+    assert lam < (1 - r.target.capacity_share) * p.usable_utilisation * node.capacity_per_h(0)
+    assert r.displaced == 0
+    st_min = node.service_time_min
+    extra = (
+        24
+        * lam
+        * (
+            erlang_c_wait_min(lam, kept_booths, st_min)
+            - erlang_c_wait_min(lam, node.booths, st_min)
+        )
+    )
+    assert r.extra_delay_h == pytest.approx(extra / 60, rel=1e-9)
+    assert r.extra_delay_h > 0

@@ -151,7 +151,10 @@ def closure_target(
     category = category_of(measure)
     node = build_node(reg, port.port_code, category, p)
     if node is None:
-        raise ValueError(f"port {port.port_code} {port.port_name} has no road crossing")
+        raise ValueError(
+            f"port {port.port_code} {port.port_name} has no road crossing in the U.S.-Canada "
+            "crossing registry (closures are modelled for U.S.-Canada road ports)"
+        )
     closed = node.crossings
     if port.matched_by.startswith("crossing"):
         q = query.strip().lower()
@@ -379,11 +382,13 @@ def simulate_closure(
             raise ValueError(
                 f"--hours must be FROM-TO with 0 <= FROM <= 23, 1 <= TO <= 24, got {h0}-{h1}"
             )
-    a = (
-        _month(as_of)
-        if as_of is not None
-        else _month(date(start.year, start.month, 1) - timedelta(days=1))
-    )
+    if as_of is not None:
+        a = _month(as_of)
+    else:  # the month before the closure, or the latest month the warehouse has
+        a = _month(date(start.year, start.month, 1) - timedelta(days=1))
+        row = con.execute("SELECT max(month) FROM bts_crossings").fetchone()
+        if row is not None and row[0] is not None:
+            a = min(a, _month(row[0]))
     n_days = (end - start).days + 1
     closed = _closed_flags(n_days, hours)
     t0 = datetime(start.year, start.month, start.day)
@@ -474,6 +479,14 @@ def simulate_closure(
         displaced = max(0.0, lam_c - kept)
         row = day_rows[day]
         row[0] += 1
+        wq_c = erlang_c_wait_min(lam_c, c_node.booths_open(hour), c_node.service_time_min)
+        if target.capacity_share < 1 and lam_c > 0:
+            # Traffic still crossing at a partly closed port queues at fewer booths.
+            n_kept = round((1.0 - target.capacity_share) * c_node.booths_open(hour))
+            served = min(lam_c, kept)
+            wq_kept = erlang_c_wait_min(served, n_kept, c_node.service_time_min)
+            if math.isfinite(wq_kept) and math.isfinite(wq_c):
+                row[5] += served * max(0.0, wq_kept - wq_c) / 60.0
         if displaced <= 0:
             continue
         wait_h = ep_end[t] - t - 0.5  # mean wait until reopening of this hour's trips
@@ -486,7 +499,6 @@ def simulate_closure(
             costs.append(det_min[len(costs)] + wq)
         postpone_cost = min(wait_h, p.max_wait_h) * 60.0
         shares = logit_shares([*costs, postpone_cost], p.logit_scale_min)
-        wq_c = erlang_c_wait_min(lam_c, c_node.booths_open(hour), c_node.service_time_min)
         diverted = 0.0
         extra_min = 0.0
         km = 0.0
@@ -600,8 +612,8 @@ def simulate_closure(
         "re-routed: they wait for reopening",
         f"postponed trips waiting at most {p.max_wait_h:g} h cross when the port reopens "
         "(delayed); longer waits are cancelled (not crossed in the period)",
-        "the reopening backlog's own queueing and the extra wait of traffic still using a "
-        "partly closed port are not modelled",
+        "the reopening backlog's own queueing is not modelled; traffic still using a partly "
+        "closed port waits at the booths left (Erlang C, rounded booth count)",
         *(f"alternative skipped: {s}" for s in skipped),
     )
     return ClosureResult(
