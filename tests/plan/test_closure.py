@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -334,3 +334,41 @@ def test_partly_closed_port_adds_wait_for_traffic_left(con: Any) -> None:
     )
     assert r.extra_delay_h == pytest.approx(extra / 60, rel=1e-9)
     assert r.extra_delay_h > 0
+
+
+@given(
+    port=st.sampled_from(["3801", "3802", "0901", "3004", "3401", "0712"]),
+    start=st.dates(date(2015, 1, 1), date(2023, 12, 20)),
+    n_days=st.integers(1, 10),
+    hours=st.one_of(st.none(), st.tuples(st.integers(0, 23), st.integers(1, 24))),
+    share=st.one_of(st.none(), st.floats(0.05, 1.0)),
+    measure=st.sampled_from(["Trucks", "Personal Vehicles"]),
+)
+@settings(max_examples=25)
+def test_conservation_holds_for_any_closure(
+    warehouse_path: Path,
+    port: str,
+    start: date,
+    n_days: int,
+    hours: tuple[int, int] | None,
+    share: float | None,
+    measure: str,
+) -> None:
+    from datetime import timedelta
+
+    if hours is not None and hours[0] == hours[1]:
+        hours = None
+    end = start + timedelta(days=n_days - 1)
+    with connect_readonly(warehouse_path) as c:
+        r = _run(c, port, start, end, measure=measure, hours=hours, capacity_share=share)
+    for d in r.days:
+        assert d.displaced == pytest.approx(d.diverted + d.delayed + d.cancelled, abs=1e-6)
+        assert min(d.displaced, d.diverted, d.delayed, d.cancelled, d.extra_delay_h) >= 0
+    assert sum(a.vehicles for a in r.alternatives) == pytest.approx(r.diverted, abs=1e-6)
+    # Rows changing by under half a vehicle are not listed: allow that much per port-month.
+    tol = 0.5 * (len(r.alternatives) + 1) * 2
+    assert sum(p.change for p in r.ports) == pytest.approx(-r.cancelled, abs=tol)
+    if hours is not None:
+        h0, h1 = hours
+        n = (h1 - h0) if h0 < h1 else (24 - h0 + h1)
+        assert all(d.closed_hours == n for d in r.days)
