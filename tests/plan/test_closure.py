@@ -372,3 +372,20 @@ def test_conservation_holds_for_any_closure(
         h0, h1 = hours
         n = (h1 - h0) if h0 < h1 else (24 - h0 + h1)
         assert all(d.closed_hours == n for d in r.days)
+
+
+def test_cli_several_classes(warehouse_path: Path) -> None:
+    args = ["closure", "3801", "--from", "2022-02-07", "--to", "2022-02-07"]
+    res = runner.invoke(
+        app,
+        [*args, "-m", "Trucks", "-m", "personal vehicles", "--json", "--db", str(warehouse_path)],
+    )
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["closure"]["measures"] == ["Trucks", "Personal Vehicles"]
+    assert set(doc["by_measure"]) == {"Trucks", "Personal Vehicles"}
+    # Top-level rows are the union of the two runs; trade comes from the Trucks run.
+    n = sum(len(d["ports"]) for d in doc["by_measure"].values())
+    assert len(doc["ports"]) == n
+    assert doc["trade_value_delayed_usd"] == doc["by_measure"]["Trucks"]["trade_value_delayed_usd"]
+    assert {p["measure"] for p in doc["ports"]} == {"Trucks", "Personal Vehicles"}

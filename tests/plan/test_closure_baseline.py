@@ -81,3 +81,20 @@ def test_as_of_must_precede_the_month(con: Any) -> None:
 def test_missing_months_are_named(con: Any) -> None:
     with pytest.raises(ValueError, match="1995-02"):
         baseline_month(con, "3801", "Trucks", date(1996, 2, 1), date(1996, 1, 1))
+
+
+def test_measure_left_out_of_a_reported_month_reads_as_zero() -> None:
+    c = _toy(0)
+    # 2021-05: the port reports another measure but not Trucks -> 0; the trend drops.
+    c.execute("DELETE FROM bts_crossings WHERE month = DATE '2021-05-01'")
+    c.execute("INSERT INTO bts_crossings VALUES ('9999', DATE '2021-05-01', 'Buses', 3)")
+    b = baseline_month(c, "9999", "Trucks", date(2021, 7, 1), date(2021, 6, 1))
+    v = {m: 1000 + 10 * i for i, m in enumerate(_months(2019, 1, 30))}
+    v[date(2021, 5, 1)] = 0
+    trend = sum(v[m] for m in _months(2021, 4, 3)) / sum(v[m] for m in _months(2020, 4, 3))
+    assert b.value == pytest.approx(v[date(2020, 7, 1)] * trend)
+    assert "read as 0" in b.basis and "2021-05" in b.basis
+    # A month the port does not report at all stays missing.
+    c.execute("DELETE FROM bts_crossings WHERE month = DATE '2021-05-01'")
+    with pytest.raises(ValueError, match="2021-05"):
+        baseline_month(c, "9999", "Trucks", date(2021, 7, 1), date(2021, 6, 1))

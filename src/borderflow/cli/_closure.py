@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -51,8 +51,15 @@ def closure(
     start: Annotated[str, typer.Option("--from", help="First day closed, YYYY-MM-DD.")],
     end: Annotated[str, typer.Option("--to", help="Last day closed, YYYY-MM-DD.")],
     measure: Annotated[
-        str, typer.Option("--measure", "-m", help="Trucks, Personal Vehicles or Buses.")
-    ] = "Trucks",
+        list[str] | None,
+        typer.Option(
+            "--measure",
+            "-m",
+            help="Trucks, Personal Vehicles or Buses; repeat for several classes, or 'all'. "
+            "Default: Trucks.",
+            show_default=False,
+        ),
+    ] = None,
     demand_as_of: Annotated[
         str | None,
         typer.Option(
@@ -93,14 +100,14 @@ def closure(
     """Close a port (or some of its booths or hours): diversion, delay, trade value."""
     from dataclasses import replace
 
-    from rich import box
     from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
-    from rich.table import Table
 
     from borderflow.data import AmbiguousPortError, PortNotFoundError, parse_month
     from borderflow.plan import (
+        ClosureResult,
         NetworkParams,
         closure_json,
+        closure_json_many,
         closure_target,
         simulate_closure,
     )
@@ -116,20 +123,24 @@ def closure(
     except ValueError as exc:
         raise fail(f"--demand-as-of: {exc}") from None
     known = {"trucks": "Trucks", "personal vehicles": "Personal Vehicles", "buses": "Buses"}
-    if measure.strip().lower() not in known:
-        raise fail(
-            f"--measure {measure!r}: a closure moves vehicles; use {', '.join(known.values())}"
-        )
-    meas = known[measure.strip().lower()]
+    asked = measure or ["Trucks"]
+    if any(m.strip().lower() == "all" for m in asked):
+        asked = list(known.values())
+    for m in asked:
+        if m.strip().lower() not in known:
+            raise fail(
+                f"--measure {m!r}: a closure moves vehicles; use {', '.join(known.values())} or all"
+            )
+    measures = list(dict.fromkeys(known[m.strip().lower()] for m in asked))
     params = NetworkParams()
     if radius_km is not None:
         if radius_km < 0:
             raise fail(f"--radius-km must be >= 0, got {radius_km}")
         params = replace(params, radius_km_commercial=radius_km, radius_km_passenger=radius_km)
 
+    results: list[ClosureResult] = []
     with open_warehouse(db) as con:
         try:
-            target = closure_target(con, port, meas, capacity_share, params)
             with Progress(
                 SpinnerColumn(),
                 "{task.description}",
@@ -138,26 +149,44 @@ def closure(
                 transient=True,
             ) as bar:
                 task = bar.add_task("closure: starting", total=None)
-                result = simulate_closure(
-                    con,
-                    target,
-                    first,
-                    last,
-                    meas,
-                    as_of,
-                    window,
-                    params,
-                    progress=lambda msg: bar.update(task, description=f"closure: {msg}"),
-                )
+                for meas in measures:
+                    label = f"closure ({meas})"
+
+                    def step(msg: str, label: str = label) -> None:
+                        bar.update(task, description=f"{label}: {msg}")
+
+                    target = closure_target(con, port, meas, capacity_share, params)
+                    results.append(
+                        simulate_closure(
+                            con,
+                            target,
+                            first,
+                            last,
+                            meas,
+                            as_of,
+                            window,
+                            params,
+                            progress=step,
+                        )
+                    )
         except AmbiguousPortError as exc:
             choices = "; ".join(f"{c.port_code} {c.port_name} ({c.state})" for c in exc.candidates)
             raise fail(f"{port!r} matches several ports; pick one code: {choices}") from None
         except (PortNotFoundError, ValueError, LookupError) as exc:
             raise fail(str(exc)) from None
-    doc = closure_json(result)
     if json_output:
-        echo_json(doc)
+        echo_json(closure_json(results[0]) if len(results) == 1 else closure_json_many(results))
         return
+    for i, result in enumerate(results):
+        if i:
+            console.print()
+        _print_result(closure_json(result))
+
+
+def _print_result(doc: dict[str, Any]) -> None:
+    """Print one measure's closure result as text and tables (80 columns)."""
+    from rich import box
+    from rich.table import Table
 
     c = doc["closure"]
     when = "all day" if c["hours"] is None else f"{c['hours']} h daily"
@@ -202,7 +231,7 @@ def closure(
     )
     for col in ("day", "hours", "displaced", "diverted", "delayed", "cancelled", "veh-h"):
         days.add_column(col, justify="right", no_wrap=True)
-    if meas == "Trucks":
+    if doc["closure"]["measure"] == "Trucks":
         days.add_column("trade", justify="right", no_wrap=True)
     for d in doc["days"]:
         row = [
@@ -214,14 +243,14 @@ def closure(
             f"{d['cancelled']:,.0f}",
             f"{d['extra_delay_vehicle_hours']:,.0f}",
         ]
-        if meas == "Trucks":
+        if doc["closure"]["measure"] == "Trucks":
             total = (d["trade_value_delayed_usd"] or 0) + (d["trade_value_diverted_usd"] or 0)
             row.append(_usd(total))
         days.add_row(*row)
     console.print(days)
-    if meas == "Trucks":
+    if doc["closure"]["measure"] == "Trucks":
         console.print("trade: two-way value of the day's delayed, cancelled and diverted trucks")
-    if meas == "Trucks":
+    if doc["closure"]["measure"] == "Trucks":
         console.print(
             f"Trade value delayed {_usd(doc['trade_value_delayed_usd'])} "
             f"({_usd(doc['trade_value_delayed_usd_per_day'])}/day), diverted "

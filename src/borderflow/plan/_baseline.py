@@ -82,7 +82,9 @@ def baseline_month(con: Any, port_code: str, measure: str, month: date, as_of: d
     Raises
     ------
     ValueError
-        If ``as_of`` is not before ``month``, or a month the method needs is missing.
+        If ``as_of`` is not before ``month``, or the port reports nothing in a month the
+        method needs. A month in which the port reports other measures but not this one
+        is read as 0 (BTS leaves such measures out) and the basis says so.
     """
     m = date(month.year, month.month, 1)
     a = date(as_of.year, as_of.month, 1)
@@ -107,6 +109,25 @@ def baseline_month(con: Any, port_code: str, measure: str, month: date, as_of: d
     ).fetchall()
     values = {r[0]: float(r[1]) for r in rows}
     missing = [w for w in wanted if w not in values]
+    # BTS leaves a measure out of a month the port otherwise reports (Detroit's buses in
+    # the 2020-21 border restrictions): read that as 0. A month the port does not report
+    # at all stays missing.
+    reported = (
+        {
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT month FROM bts_crossings "
+                "WHERE port_code = $1 AND list_contains($2, month) AND month <= $3",
+                [port_code, missing, a],
+            ).fetchall()
+        }
+        if missing
+        else set()
+    )
+    zeroed = sorted(w for w in missing if w in reported)
+    for w in zeroed:
+        values[w] = 0.0
+    missing = [w for w in missing if w not in reported]
     if missing:
         gaps = ", ".join(f"{w:%Y-%m}" for w in missing)
         raise ValueError(
@@ -123,6 +144,10 @@ def baseline_month(con: Any, port_code: str, measure: str, month: date, as_of: d
         f"({recent[-1]:%Y-%m}..{a:%Y-%m} = {num:,.0f} vs "
         f"{prior[-1]:%Y-%m}..{prior[0]:%Y-%m} = {den:,.0f}); months read <= {a:%Y-%m}"
     )
+    if zeroed:
+        basis += "; read as 0 (port reported other measures): " + ", ".join(
+            f"{w:%Y-%m}" for w in zeroed
+        )
     return Baseline(port_code, measure, m, a, value, BASELINE_METHOD, basis)
 
 

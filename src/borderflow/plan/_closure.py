@@ -733,6 +733,52 @@ def closure_json(result: ClosureResult) -> dict[str, Any]:
     }
 
 
+def closure_json_many(results: list[ClosureResult]) -> dict[str, Any]:
+    """Return the JSON document of a closure run for several measures (classes).
+
+    ``closure`` lists the measures and the capacity share removed for each, ``ports`` all
+    measures' rows (each names its measure), the trade values come from the Trucks run
+    (``None`` without it), and ``by_measure`` holds each measure's full
+    :func:`closure_json` document.
+    """
+    if not results:
+        raise ValueError("no closure results")
+    docs = {r.measure: closure_json(r) for r in results}
+    first = docs[results[0].measure]
+    trucks = docs.get("Trucks")
+    closure = {k: v for k, v in first["closure"].items() if k != "measure"}
+    closure["measures"] = list(docs)
+    closure["capacity_share_removed"] = {
+        m: d["closure"]["capacity_share_removed"] for m, d in docs.items()
+    }
+    closure["capacity_share_basis"] = {
+        m: d["closure"]["capacity_share_basis"] for m, d in docs.items()
+    }
+    closure["crossings_closed"] = sorted(
+        {c for d in docs.values() for c in d["closure"]["crossings_closed"]}
+    )
+    trade_keys = (
+        "trade_value_delayed_usd",
+        "trade_value_diverted_usd",
+        "trade_value_delayed_usd_per_day",
+        "trade_value_diverted_usd_per_day",
+    )
+    out: dict[str, Any] = {
+        "model": CLOSURE_MODEL,
+        "closure": closure,
+        "ports": [p for d in docs.values() for p in d["ports"]],
+    }
+    for k in trade_keys:
+        out[k] = None if trucks is None else trucks[k]
+    out["trade_value_basis"] = (
+        "trade value is estimated for Trucks only"
+        if trucks is None
+        else trucks["trade_value_basis"]
+    )
+    out["by_measure"] = docs
+    return out
+
+
 __all__ = [
     "CLOSURE_MODEL",
     "Alternative",
@@ -741,6 +787,7 @@ __all__ = [
     "DayImpact",
     "PortMonth",
     "closure_json",
+    "closure_json_many",
     "closure_target",
     "erlang_c_wait_min",
     "logit_shares",
