@@ -76,6 +76,18 @@ def test_logit_gives_infinite_cost_nothing() -> None:
         logit_shares([math.inf], 60.0)
 
 
+def test_logit_size_term() -> None:
+    # Equal costs: shares in proportion to size; zero size: no share.
+    assert logit_shares([30.0, 30.0, 30.0], 60.0, [1.0, 3.0, 0.0]) == pytest.approx(
+        [0.25, 0.75, 0.0]
+    )
+    # Size and cost combine multiplicatively: size 2 offsets 60 ln 2 minutes.
+    s = logit_shares([0.0, 60 * math.log(2)], 60.0, [1.0, 2.0])
+    assert s == pytest.approx([0.5, 0.5])
+    with pytest.raises(ValueError):
+        logit_shares([1.0], 60.0, [0.0])
+
+
 # --- targets ----------------------------------------------------------------------------------
 
 

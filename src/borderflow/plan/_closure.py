@@ -7,11 +7,12 @@ Model ``closure-logit v1`` (:data:`CLOSURE_MODEL`), hour by hour over the closur
    open (no shipped hourly profile for trucks: an assumption).
 2. **Displaced.** At the closed port the share ``capacity_share`` of booths is shut; the
    demand above what the remaining booths serve at the usable utilisation is displaced.
-3. **Choice.** Each displaced trip chooses by a multinomial logit on cost in minutes
-   among (a) every open port within the radius that serves the measure, cost = detour time
+3. **Choice.** Each displaced trip chooses by a multinomial logit on cost in minutes,
+   each option weighted by its size (baseline traffic of the measure), among (a) every
+   open port within the radius that serves the measure, cost = detour time
    (``2 x distance x detour factor`` at the detour speed) + the port's expected wait
-   (Erlang C, baseline load), and (b) postponing, cost = the wait until the crossing
-   reopens, at most ``max_wait_h``.
+   (Erlang C, baseline load), and (b) postponing (size: the closed port's traffic), cost
+   = the wait until the crossing reopens, at most ``max_wait_h``.
 4. **Capacity.** A receiving port takes at most its spare capacity in that hour (usable
    utilisation x booths x service rate - its own demand). Trips beyond it are **not**
    re-routed: they wait for the closed port to reopen (postponed).
@@ -82,18 +83,34 @@ def erlang_c_wait_min(arrivals_per_h: float, booths: int, service_time_min: floa
     return c_prob / (booths * mu_per_min - arrivals_per_h / 60.0)
 
 
-def logit_shares(costs_min: list[float], scale_min: float) -> list[float]:
+def logit_shares(
+    costs_min: list[float], scale_min: float, sizes: list[float] | None = None
+) -> list[float]:
     """Multinomial logit choice shares of options with the given costs [min].
 
-    ``share_i = exp(-cost_i / scale) / sum_j exp(-cost_j / scale)``; infinite costs get 0.
+    ``share_i = size_i exp(-cost_i / scale) / sum_j size_j exp(-cost_j / scale)``: the
+    size term ``ln(size)`` with coefficient 1 is the standard treatment of an alternative
+    that aggregates many elemental ones (Ben-Akiva & Lerman 1985, *Discrete Choice
+    Analysis*, ch. 9). Sizes default to 1; infinite costs and zero sizes get share 0.
+
+    Raises
+    ------
+    ValueError
+        If no option has a finite cost and a positive size.
     """
-    finite = [c for c in costs_min if math.isfinite(c)]
-    if not finite:
-        raise ValueError("every option has an infinite cost")
-    lo = min(finite)  # shift for numerical stability
-    w = [math.exp(-(c - lo) / scale_min) if math.isfinite(c) else 0.0 for c in costs_min]
-    s = sum(w)
-    return [x / s for x in w]
+    sz = sizes if sizes is not None else [1.0] * len(costs_min)
+    if len(sz) != len(costs_min):
+        raise ValueError("costs and sizes differ in length")
+    ok = [math.isfinite(c) and z > 0 for c, z in zip(costs_min, sz, strict=True)]
+    if not any(ok):
+        raise ValueError("every option has an infinite cost or no size")
+    lo = min(c for c, k in zip(costs_min, ok, strict=True) if k)  # shift for stability
+    w = [
+        z * math.exp(-(c - lo) / scale_min) if k else 0.0
+        for c, z, k in zip(costs_min, sz, ok, strict=True)
+    ]
+    total = sum(w)
+    return [x / total for x in w]
 
 
 # --- closure description ----------------------------------------------------------------------
@@ -498,7 +515,13 @@ def simulate_closure(
             wq = erlang_c_wait_min(lam_j, node.booths_open(hour), node.service_time_min)
             costs.append(det_min[len(costs)] + wq)
         postpone_cost = min(wait_h, p.max_wait_h) * 60.0
-        shares = logit_shares([*costs, postpone_cost], p.logit_scale_min)
+        # Size of each option: its baseline traffic of the measure in the month (a port
+        # that takes no trucks takes no diverted trucks); postponing keeps the trip on
+        # the closed port, whose size is its own traffic. Equal costs -> shares in
+        # proportion to the baseline traffic.
+        sizes = [base[(n.port_code, m)].value for n, _ in alts]
+        sizes.append(max(base[(c_node.port_code, m)].value, 1.0))
+        shares = logit_shares([*costs, postpone_cost], p.logit_scale_min, sizes)
         diverted = 0.0
         extra_min = 0.0
         km = 0.0
@@ -606,8 +629,10 @@ def simulate_closure(
         "detour: trips start and end near the closed port, one on each side of the border, "
         "so a diverted trip drives 2 x distance x detour factor extra (upper bound for "
         "long-haul trips)",
-        "route choice: logit on minutes over open ports within the radius and postponing; "
-        "expected waits by Erlang C (M/M/c, booths pooled per port) at baseline load",
+        "route choice: logit on minutes over open ports within the radius and postponing, "
+        "each weighted by its size (baseline traffic of the measure; postponing: the closed "
+        "port's); expected waits by Erlang C (M/M/c, booths pooled per port) at baseline "
+        "load",
         "receiving ports take at most their spare capacity; trips beyond it are not "
         "re-routed: they wait for reopening",
         f"postponed trips waiting at most {p.max_wait_h:g} h cross when the port reopens "
