@@ -439,7 +439,9 @@ def simulate_closure(
         if pc.bts_port_code == c_node.port_code:
             continue
         d_gc = great_circle_km(c_node.latitude, c_node.longitude, pc.latitude, pc.longitude)
-        if d_gc > radius * 1.2:  # cheap pre-filter on the code's own point
+        # Cheap pre-filter on the code's own point: every registry crossing lies within
+        # 164 km of its code's point, so a 250 km margin drops no candidate.
+        if d_gc > radius + 250.0:
             continue
         node = build_node(reg, pc.bts_port_code, category, p, con, year)
         if node is None or node.booths == 0:
