@@ -57,8 +57,7 @@ EVENTS = (
         "3310",
         date(2022, 1, 29),
         date(2022, 2, 15),
-        "press reports (CBC, Reuters): 29 January to 15 February 2022; not used to set "
-        "any parameter",
+        "as reported in the press at the time: 29 January to 15 February 2022",
         ("3310", "3322", "3316", "3323"),
     ),
     Event(
@@ -66,7 +65,7 @@ EVENTS = (
         "3401",
         date(2022, 2, 10),
         date(2022, 2, 16),
-        "press reports (CBC, Reuters): 10 to 16 February 2022; not used to set any parameter",
+        "as reported in the press at the time: 10 to 16 February 2022",
         ("3401", "3404", "3430", "3407"),
     ),
 )
@@ -148,7 +147,10 @@ def main() -> None:
         "(no peeking). Observed = BTS U.S.-bound trucks in the warehouse. "
         "*Observed change* = observed - baseline; *error* = predicted change - observed "
         "change. No parameter was fitted to any of these events; all three are trucks, all "
-        "day, all booths of the named crossing or port.",
+        "day, all booths of the named crossing or port. One structural change was made "
+        "after a backtest: the logit's size term (docs/closures.md, step 5), added when "
+        "the first Coutts run sent 1,000 trucks to Whitlash MT (about 2 trucks a month); "
+        "it has no coefficient to fit.",
         "",
     ]
     for ev in EVENTS:
