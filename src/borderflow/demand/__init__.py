@@ -6,11 +6,8 @@ its crossings), peak-hour demand (:func:`peak_hour_demand`), and hourly demand
 month's total preserved exactly) with its calendar, profiles and lane-class shares.
 """
 
-from borderflow.demand._peak import PEAK_HOUR_FACTOR, PeakHourDemand, peak_hour_demand
-from borderflow.demand._split import SPLIT_RULE, SplitShare, split_shares
-
 # --- hourly demand (calendar, profiles, lane-class shares) ---------------------------------
-from borderflow.demand._calendar import (  # noqa: I001  (one block per feature)
+from borderflow.demand._calendar import (
     HOLIDAY_SOURCE,
     STATE_TIME_ZONES,
     DayInfo,
@@ -31,6 +28,7 @@ from borderflow.demand._hourly import (
     open_hours,
     shipped_profiles,
 )
+from borderflow.demand._peak import PEAK_HOUR_FACTOR, PeakHourDemand, peak_hour_demand
 from borderflow.demand._profiles import (
     HOURLY_PROFILES,
     DailyProfile,
@@ -39,19 +37,16 @@ from borderflow.demand._profiles import (
     learn_profiles,
 )
 from borderflow.demand._shares import ClassShares, Share, class_shares, measured_nexus_share
+from borderflow.demand._split import SPLIT_RULE, SplitShare, split_shares
 
 __all__ = [
-    "PEAK_HOUR_FACTOR",
-    "SPLIT_RULE",
-    "PeakHourDemand",
-    "SplitShare",
-    "peak_hour_demand",
-    "split_shares",
     # hourly demand
     "DEMAND_BASES",
     "DEMAND_MEASURES",
     "HOLIDAY_SOURCE",
     "HOURLY_PROFILES",
+    "PEAK_HOUR_FACTOR",
+    "SPLIT_RULE",
     "STATE_TIME_ZONES",
     "ClassShares",
     "DailyProfile",
@@ -60,7 +55,9 @@ __all__ = [
     "DemandRow",
     "HourlyProfile",
     "MonthlyCount",
+    "PeakHourDemand",
     "Share",
+    "SplitShare",
     "class_shares",
     "day_hours",
     "day_info",
@@ -72,6 +69,8 @@ __all__ = [
     "month_demand",
     "monthly_count",
     "open_hours",
+    "peak_hour_demand",
     "port_timezone",
     "shipped_profiles",
+    "split_shares",
 ]

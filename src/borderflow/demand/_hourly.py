@@ -107,7 +107,7 @@ class MonthlyCount:
 
 
 def _stand_in_month(con: Any, port_code: str, measure: str, month: date) -> MonthlyCount:
-    """A month without a BTS count: same calendar month of the latest year with one.
+    """Stand in for a month without a BTS count: same calendar month of the latest year with one.
 
     This is the forecast hook: when ``borderflow.demand.forecast_monthly`` is merged,
     return its value here (basis ``"forecast"``).
@@ -138,7 +138,7 @@ def _stand_in_month(con: Any, port_code: str, measure: str, month: date) -> Mont
 
 
 def monthly_count(con: Any, port_code: str, measure: str, month: date) -> MonthlyCount:
-    """The monthly count of one port code and measure: observed, else a labelled stand-in.
+    """Return the monthly count of a port code and measure (observed, else a stand-in).
 
     The ONE place that decides where a month's demand comes from. Months in the
     warehouse (``bts_crossings``) are ``"observed month"``; others come from

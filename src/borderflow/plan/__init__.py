@@ -2,9 +2,25 @@
 
 Public API: the booth sizing rule ``booths-from-peak-hour v1``
 (:func:`booths_from_peak_hour`, :func:`size_crossing_booths`, :func:`sized_booths`);
-every value it produces carries :data:`SIZING_LABEL`.
+every value it produces carries :data:`SIZING_LABEL`. Scenario generation
+(:func:`build_scenario`: a crossing, direction and day -> a simulator-ready port with the
+source of every figure) and twin wait predictions (:func:`predict_waits`).
 """
 
+from borderflow.plan._predict import (
+    INTERVAL,
+    VALIDATED_CROSSINGS,
+    WaitPrediction,
+    WaitRow,
+    predict_waits,
+)
+from borderflow.plan._scenario_gen import (
+    ASSUMED_SERVICE,
+    CAPACITY_BASES,
+    GeneratedScenario,
+    LaneCapacity,
+    build_scenario,
+)
 from borderflow.plan._sizing import (
     SERVICE_TIMES,
     SIZING_LABEL,
@@ -18,13 +34,23 @@ from borderflow.plan._sizing import (
 )
 
 __all__ = [
+    "ASSUMED_SERVICE",
+    "CAPACITY_BASES",
+    "INTERVAL",
     "SERVICE_TIMES",
     "SIZING_LABEL",
     "SIZING_RULE",
     "TARGET_UTILISATION",
+    "VALIDATED_CROSSINGS",
+    "GeneratedScenario",
+    "LaneCapacity",
     "ServiceTime",
     "SizedValue",
+    "WaitPrediction",
+    "WaitRow",
     "booths_from_peak_hour",
+    "build_scenario",
+    "predict_waits",
     "size_crossing_booths",
     "sized_booths",
 ]
