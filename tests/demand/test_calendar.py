@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, timedelta
 
 import pytest
@@ -29,7 +30,7 @@ def test_dst_days_have_23_and_25_hours(state: str, spring: date, autumn: date) -
     assert fall[1].utcoffset() != fall[2].utcoffset()
     # Hours are one elapsed hour apart (compare in UTC: same-zone subtraction is wall time).
     utc = [h.astimezone(UTC) for h in fall]
-    gaps = {(b - a).total_seconds() for a, b in zip(utc, utc[1:], strict=False)}
+    gaps = {(b - a).total_seconds() for a, b in itertools.pairwise(utc)}
     assert gaps == {3600.0}
 
 

@@ -374,7 +374,8 @@ def build_scenario(
         f"booths open per hour: fewest keeping offered load under utilisation "
         f"{target_utilisation:g}, at least 1, at most the maximum (staffing assumption)",
         "primary inspection only: no secondary inspection, no approach storage (assumption)",
-        "NEXUS and Ready cars may also use general lanes; lane choice least expected wait",
+        "NEXUS and Ready cars may also use general lanes, choosing the least expected wait "
+        "(assumption)",
     ]
     spec = PortSpec(
         f"{crossing.us_name}, {direction}, {day:%Y-%m-%d}",
