@@ -191,7 +191,13 @@ def class_shares(
     for key, value in (overrides or {}).items():
         if key not in ("nexus", "ready", "fast"):
             raise ValueError(f"unknown share {key!r}: expected nexus, ready or fast")
-        out = replace(out, **{key: Share(float(value), "override (given by the user)")})
+        given = Share(float(value), "override (given by the user)")
+        if key == "nexus":
+            out = replace(out, nexus=given)
+        elif key == "ready":
+            out = replace(out, ready=given)
+        else:
+            out = replace(out, fast=given)
     return out
 
 

@@ -299,7 +299,7 @@ def build_scenario(
             f"passenger booths split among lane types: {split} (assumption: one booth per "
             "listed lane type, the rest by peak-hour offered load)"
         )
-    truck_names = [n for n in ("other trucks", "FAST trucks") if n in rates]
+    truck_names: list[str] = [n for n in ("other trucks", "FAST trucks") if n in rates]
     if truck_names:
         cap = _commercial_capacity(con, crossing, direction, reg)
         capacities.append(cap)
@@ -308,23 +308,23 @@ def build_scenario(
         split = _split_lanes(cap.max_booths, peak, ("FAST trucks",))
         if "other trucks" not in split and "other trucks" in rates:
             split = {"other trucks": cap.max_booths}
-        for n, k in split.items():
-            name = "FAST lanes" if n == "FAST trucks" else "commercial lanes"
-            home = [n] if n == "FAST trucks" or len(split) > 1 else truck_names
+        for tn, k in split.items():
+            name = "FAST lanes" if tn == "FAST trucks" else "commercial lanes"
+            home = [tn] if tn == "FAST trucks" or len(split) > 1 else truck_names
             groups.append(
                 LaneGroup(
                     name,
                     "commercial",
                     BoothSchedule(_schedule(load(home, "commercial"), k, target_utilisation)),
-                    classes=("FAST trucks",) if n == "FAST trucks" else None,
+                    classes=("FAST trucks",) if tn == "FAST trucks" else None,
                 )
             )
             group_max[name] = k
-        for n in truck_names:
+        for tn in truck_names:
             classes.append(
                 TrafficClass(
-                    n,
-                    tuple(float(x) for x in rates[n][1]),
+                    tn,
+                    tuple(float(x) for x in rates[tn][1]),
                     {"commercial": Exponential(svc["commercial"])},
                     vehicle_length_m=20.0,
                 )
