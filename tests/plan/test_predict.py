@@ -76,3 +76,38 @@ def test_busy_hour_wait_near_erlang_c(con: duckdb.DuckDBPyConnection) -> None:
     assert rows[(11, "general")].arrivals_per_h == pytest.approx(r.arrivals_per_h, rel=0.02)
     wq = _erlang_c_wq(r.arrivals_per_h / 60, 60 / 34, r.lanes_open)  # 34 s per car
     assert r.delay_min == pytest.approx(wq, rel=0.35)
+
+
+def test_interval_matches_numpy_percentiles() -> None:
+    import numpy as np
+
+    from borderflow.plan._predict import _summarise
+
+    rng = np.random.default_rng(7)
+    w = rng.exponential(3.0, (10, 25, 4))
+    w[rng.random(w.shape) < 0.3] = np.nan
+    w[:, 0, 0] = np.nan  # an hour with no arrival in any replication
+    mean, lo, hi = _summarise(w)
+    with np.errstate(all="ignore"), pytest.warns(RuntimeWarning):
+        want = (np.nanmean(w, 0), np.nanpercentile(w, 10, 0), np.nanpercentile(w, 90, 0))
+    for got, exp in zip((mean, lo, hi), want, strict=True):
+        assert np.allclose(got, exp, equal_nan=True)
+
+
+def test_crossing_without_traffic_gives_no_rows(con: duckdb.DuckDBPyConnection) -> None:
+    from borderflow.data import load_registry
+
+    reg = load_registry()
+    # A road crossing whose port stopped reporting years before the warehouse's end.
+    quiet = next(
+        c
+        for c in reg.crossings
+        if c.mode == "road"
+        and con.execute(
+            "SELECT max(month) < (SELECT max(month) FROM bts_crossings) - INTERVAL 24 MONTH "
+            "FROM bts_crossings WHERE port_code = ?",
+            [c.bts_port_code],
+        ).fetchone()[0]
+    )
+    p = predict_waits(con, quiet.crossing_id, date(2023, 7, 14), registry=reg, replications=2)
+    assert p.rows == () and "no simulated traffic" in p.notes[0]

@@ -25,6 +25,7 @@ from borderflow.demand._hourly import (
     largest_remainder,
     month_demand,
     monthly_count,
+    monthly_counts,
     open_hours,
     shipped_profiles,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "measured_nexus_share",
     "month_demand",
     "monthly_count",
+    "monthly_counts",
     "open_hours",
     "peak_hour_demand",
     "port_timezone",

@@ -29,6 +29,10 @@ from borderflow.demand._shares import ClassShares, class_shares
 from borderflow.demand._split import split_shares
 from borderflow.vocab import CANADA_BOUND, DIRECTIONS, US_BOUND, measure_group
 
+#: A port whose latest count is this many months older than the warehouse's latest month
+#: has stopped reporting (closed or no longer counted): its later months are 0.
+STOPPED_MONTHS = 12
+
 #: Kinds of monthly demand, weakest last.
 DEMAND_BASES: tuple[str, ...] = ("observed month", "forecast", "assumption")
 
@@ -137,12 +141,88 @@ def _stand_in_month(con: Any, port_code: str, measure: str, month: date) -> Mont
     )
 
 
-def monthly_count(con: Any, port_code: str, measure: str, month: date) -> MonthlyCount:
-    """Return the monthly count of a port code and measure (observed, else a stand-in).
+def monthly_counts(
+    con: Any, port_code: str, measures: Sequence[str], month: date
+) -> tuple[MonthlyCount, ...]:
+    """Return the monthly counts of a port code (observed, else a labelled stand-in).
 
     The ONE place that decides where a month's demand comes from. Months in the
-    warehouse (``bts_crossings``) are ``"observed month"``; others come from
-    :func:`_stand_in_month` (same month of the latest year with data, ``"assumption"``).
+    warehouse (``bts_crossings``) are ``"observed month"`` (a measure BTS leaves out of a
+    month the port reported is 0); later months come from :func:`_stand_in_month` (same
+    month of the latest year with data, ``"assumption"``; the forecast hook), except at a
+    port that stopped reporting more than :data:`STOPPED_MONTHS` months before the
+    warehouse's latest month (0, ``"assumption"``).
+
+    Parameters
+    ----------
+    con
+        DuckDB connection to the warehouse.
+    port_code
+        4-character BTS port code.
+    measures
+        BTS measures (e.g. ``"Personal Vehicles"``).
+    month
+        Any day of the month.
+    """
+    m = month.replace(day=1)
+    rows = con.execute(
+        "SELECT measure, value, NULL, NULL FROM bts_crossings "
+        "WHERE port_code = $1 AND month = $2 UNION ALL SELECT NULL, NULL, "
+        "(SELECT max(month) FROM bts_crossings WHERE port_code = $1), "
+        "(SELECT max(month) FROM bts_crossings)",
+        [port_code, m],
+    ).fetchall()
+    latest = rows[-1][2]
+    found = {r[0]: int(r[1]) for r in rows[:-1]}
+    out: list[MonthlyCount] = []
+    for measure in measures:
+        if measure in found:
+            out.append(
+                MonthlyCount(
+                    port_code,
+                    measure,
+                    m,
+                    found[measure],
+                    "observed month",
+                    f"BTS Border Crossing Entry Data, {measure} at port {port_code}, {m:%Y-%m}",
+                )
+            )
+        elif latest is not None and m <= latest:
+            # Inside the port's reported period BTS leaves out zero counts.
+            out.append(
+                MonthlyCount(
+                    port_code,
+                    measure,
+                    m,
+                    0,
+                    "observed month",
+                    f"BTS Border Crossing Entry Data reports no {measure} at port {port_code} "
+                    f"in {m:%Y-%m} (0)",
+                )
+            )
+        elif latest is not None and _months(latest, rows[-1][3]) > STOPPED_MONTHS:
+            out.append(
+                MonthlyCount(
+                    port_code,
+                    measure,
+                    m,
+                    0,
+                    "assumption",
+                    f"port {port_code} has reported nothing since {latest:%Y-%m} (closed or "
+                    "no longer counted): 0 assumed",
+                )
+            )
+        else:
+            out.append(_stand_in_month(con, port_code, measure, m))
+    return tuple(out)
+
+
+def _months(a: date, b: date) -> int:
+    return (b.year - a.year) * 12 + b.month - a.month
+
+
+def monthly_count(con: Any, port_code: str, measure: str, month: date) -> MonthlyCount:
+    """Return one monthly count (see :func:`monthly_counts`).
 
     Parameters
     ----------
@@ -151,39 +231,11 @@ def monthly_count(con: Any, port_code: str, measure: str, month: date) -> Monthl
     port_code
         4-character BTS port code.
     measure
-        BTS measure (e.g. ``"Personal Vehicles"``).
+        BTS measure.
     month
         Any day of the month.
     """
-    m = month.replace(day=1)
-    row = con.execute(
-        "SELECT value FROM bts_crossings WHERE port_code = ? AND measure = ? AND month = ?",
-        [port_code, measure, m],
-    ).fetchone()
-    if row is not None:
-        return MonthlyCount(
-            port_code,
-            measure,
-            m,
-            int(row[0]),
-            "observed month",
-            f"BTS Border Crossing Entry Data, {measure} at port {port_code}, {m:%Y-%m}",
-        )
-    (latest,) = con.execute(
-        "SELECT max(month) FROM bts_crossings WHERE port_code = ?", [port_code]
-    ).fetchone()
-    if latest is not None and m <= latest:
-        # Inside the port's reported period BTS leaves out zero counts.
-        return MonthlyCount(
-            port_code,
-            measure,
-            m,
-            0,
-            "observed month",
-            f"BTS Border Crossing Entry Data reports no {measure} at port {port_code} in "
-            f"{m:%Y-%m} (0)",
-        )
-    return _stand_in_month(con, port_code, measure, m)
+    return monthly_counts(con, port_code, (measure,), month)[0]
 
 
 # --- opening hours ----------------------------------------------------------------------------
@@ -306,10 +358,12 @@ _PROFILE_CACHE: dict[tuple[Any, ...], dict[str, DailyProfile]] = {}
 
 def shipped_profiles(con: Any) -> dict[str, DailyProfile]:
     """Day profiles learned from the warehouse (cached per table content)."""
-    fp = (
-        *con.execute("SELECT count(*), sum(volume) FROM peace_arch_north_daily").fetchone(),
-        *con.execute("SELECT count(*), sum(volume) FROM cascade_trucks_daily").fetchone(),
-    )
+    fp = con.execute(
+        "SELECT (SELECT count(*) FROM peace_arch_north_daily), "
+        "(SELECT sum(volume) FROM peace_arch_north_daily), "
+        "(SELECT count(*) FROM cascade_trucks_daily), "
+        "(SELECT sum(volume) FROM cascade_trucks_daily)"
+    ).fetchone()
     if fp not in _PROFILE_CACHE:
         _PROFILE_CACHE[fp] = learn_profiles(con)
     return _PROFILE_CACHE[fp]
@@ -348,8 +402,9 @@ def _month_plan(
     totals: dict[str, int] = {}
     counts: list[MonthlyCount] = []
     notes: list[str] = []
-    for measure, (day_prof, _) in DEMAND_MEASURES.items():
-        mc = monthly_count(con, crossing.bts_port_code, measure, month)
+    for mc in monthly_counts(con, crossing.bts_port_code, tuple(DEMAND_MEASURES), month):
+        measure = mc.measure
+        day_prof = DEMAND_MEASURES[measure][0]
         counts.append(mc)
         split = split_shares(reg, crossing.bts_port_code, measure_group(measure))
         parts = largest_remainder(mc.value, [s.share for s in split])
@@ -516,6 +571,7 @@ __all__ = [
     "largest_remainder",
     "month_demand",
     "monthly_count",
+    "monthly_counts",
     "open_hours",
     "shipped_profiles",
 ]

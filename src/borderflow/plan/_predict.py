@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from borderflow.data import Registry, load_registry
-from borderflow.plan._scenario_gen import build_scenario
-from borderflow.sim import replication_metrics, run_replication
+from borderflow.plan._scenario_gen import NoTrafficError, build_scenario
+from borderflow.sim import LANE_TYPES, VehicleRecords, run_replication
 from borderflow.vocab import US_BOUND
 
 #: Crossings whose twin waits have been compared with observed waits (docs/demand.md).
@@ -141,6 +141,38 @@ class WaitPrediction:
         }
 
 
+def _hourly_mean_wait(rec: VehicleRecords, pos: Any, H: int, T: int) -> Any:
+    """Mean primary wait [min] per (hour of arrival, lane type); NaN where nobody arrived."""
+    hour = np.minimum((rec.arrival_min // 60.0).astype(np.int64), H - 1)
+    cell = hour * T + pos[rec.group_index]
+    wait = rec.start_min - rec.arrival_min  # drain=True: every vehicle starts service
+    n = np.bincount(cell, minlength=H * T)
+    tot = np.bincount(cell, weights=wait, minlength=H * T)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, tot / np.maximum(n, 1), np.nan).reshape(H, T)
+
+
+def _summarise(w: Any) -> tuple[Any, Any, Any]:
+    """Mean and :data:`INTERVAL` percentiles over axis 0, ignoring NaN (no arrival).
+
+    Percentiles by linear interpolation between order statistics (numpy's default),
+    vectorised: NaN sorts last, so each cell uses its first ``k`` finite values.
+    """
+    srt = np.sort(w, axis=0)
+    k = np.isfinite(w).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(k > 0, np.nansum(w, axis=0) / np.maximum(k, 1), np.nan)
+    out = []
+    for q in INTERVAL:
+        x = q / 100 * np.maximum(k - 1, 0)
+        i0 = np.floor(x).astype(np.int64)
+        i1 = np.minimum(i0 + 1, np.maximum(k - 1, 0))
+        a = np.take_along_axis(srt, i0[None], axis=0)[0]
+        b = np.take_along_axis(srt, i1[None], axis=0)[0]
+        out.append(np.where(k > 0, a + (b - a) * (x - i0), np.nan))
+    return mean, out[0], out[1]
+
+
 def predict_waits(
     con: Any,
     crossing_id: str,
@@ -184,33 +216,38 @@ def predict_waits(
     if replications < 1:
         raise ValueError(f"replications must be >= 1, got {replications}")
     reg = registry or load_registry()
-    gen = build_scenario(
-        con, crossing_id, day, direction, registry=reg, share_overrides=share_overrides
-    )
+    try:
+        gen = build_scenario(
+            con, crossing_id, day, direction, registry=reg, share_overrides=share_overrides
+        )
+    except NoTrafficError as exc:  # e.g. a closed crossing: no rows, and why
+        d = exc.demand
+        return WaitPrediction(
+            d.crossing_id,
+            d.crossing_name,
+            d.port_code,
+            d.day,
+            d.direction,
+            "twin",
+            crossing_id in VALIDATED_CROSSINGS,
+            "sizing rule",
+            d.demand_basis,
+            (),
+            replications,
+            (str(exc), *d.sources),
+        )
     spec = gen.spec
     H = spec.horizon_hours
-    lane_types: tuple[str, ...] = ()
-    waits = []
-    for r in range(replications):
-        m = replication_metrics(
-            spec, run_replication(spec, replication=r, replications=replications, seed=seed)
-        )
-        waits.append(m.hourly["mean_wait_min"])
-    from borderflow.sim import LANE_TYPES
-
     present = {g.lane_type for g in spec.lane_groups}
     lane_types = tuple(lt for lt in LANE_TYPES if lt in present)
+    pos = np.array([lane_types.index(g.lane_type) for g in spec.lane_groups], dtype=np.int64)
+    T = len(lane_types)
+    waits = []
+    for r in range(replications):
+        rec = run_replication(spec, seed, replication=r, replications=replications)
+        waits.append(_hourly_mean_wait(rec, pos, H, T))
     w = np.stack(waits)  # (R, H, T)
-    # Hours where a replication had no arrival give NaN there; summarise the others.
-    with np.errstate(all="ignore"):
-        ok = np.isfinite(w).any(axis=0)
-        filled = np.where(np.isfinite(w), w, np.nan)
-        mean = np.full(w.shape[1:], np.nan)
-        lo = np.full(w.shape[1:], np.nan)
-        hi = np.full(w.shape[1:], np.nan)
-        mean[ok] = np.nanmean(filled[:, ok], axis=0)
-        lo[ok] = np.nanpercentile(filled[:, ok], INTERVAL[0], axis=0)
-        hi[ok] = np.nanpercentile(filled[:, ok], INTERVAL[1], axis=0)
+    mean, lo, hi = _summarise(w)
     booths = {lt: [0] * H for lt in lane_types}
     for g in spec.lane_groups:
         for h, b in enumerate(g.staffing.per_hour(H)):  # type: ignore[union-attr]

@@ -21,6 +21,7 @@ from borderflow.plan._sizing import (
     SERVICE_TIMES,
     SIZING_LABEL,
     TARGET_UTILISATION,
+    booths_from_peak_hour,
     size_crossing_booths,
 )
 from borderflow.sim import BoothSchedule, Exponential, LaneGroup, PortSpec, TrafficClass
@@ -40,6 +41,14 @@ ASSUMED_SERVICE: Mapping[str, tuple[float, str]] = {
 }
 
 _CAR_CLASSES = {"general cars": "general", "Ready cars": "ready", "NEXUS cars": "nexus"}
+
+
+class NoTrafficError(ValueError):
+    """The crossing has no traffic to simulate on that day (e.g. no BTS counts at all)."""
+
+    def __init__(self, message: str, demand: DayDemand) -> None:
+        super().__init__(message)
+        self.demand = demand
 
 
 @dataclass(frozen=True)
@@ -110,7 +119,7 @@ class GeneratedScenario:
 
 
 def _passenger_capacity(
-    con: Any, crossing: Crossing, direction: str, registry: Registry
+    con: Any, crossing: Crossing, direction: str, registry: Registry, day_peak_veh_per_h: float
 ) -> LaneCapacity:
     if direction == US_BOUND:
         cbp = crossing.cbp_max_lanes("passenger")
@@ -130,7 +139,16 @@ def _passenger_capacity(
                     f"{f.count} passenger lanes: {f.source} (direction not stated: "
                     "taken as U.S.-bound, assumption)",
                 )
-    sized = size_crossing_booths(con, crossing.crossing_id, "passenger", registry=registry)
+    try:
+        sized = size_crossing_booths(con, crossing.crossing_id, "passenger", registry=registry)
+    except ValueError:  # no counts in the sizing year: size on this day's busiest hour
+        sized = booths_from_peak_hour(
+            day_peak_veh_per_h,
+            SERVICE_TIMES["passenger"].minutes,
+            extra_assumptions=(
+                "no BTS counts in the latest full year: peak hour of this day's demand",
+            ),
+        )
     extra = (
         " (Canada-bound: no CBSA booth counts shipped; sized on the U.S.-bound demand, assumption)"
         if direction != US_BOUND
@@ -263,7 +281,10 @@ def build_scenario(
 
     car_names = [n for n in _CAR_CLASSES if n in rates]
     if car_names or "buses" in rates:
-        cap = _passenger_capacity(con, crossing, direction, reg)
+        day_peak = max(
+            sum(rates[n][1][h] for n in [*car_names, "buses"] if n in rates) for h in range(H)
+        )
+        cap = _passenger_capacity(con, crossing, direction, reg, day_peak)
         capacities.append(cap)
         notes.append(cap.source)
         peak = {lt: max(load([n], lt)) for n, lt in _CAR_CLASSES.items()}
@@ -367,8 +388,10 @@ def build_scenario(
     elif "pedestrians" in rates:
         notes.append("pedestrians not simulated: the registry lists no pedestrian lanes here")
     if not classes:
-        raise ValueError(
-            f"{crossing.us_name} ({crossing_id}) has no simulated traffic on {day} {direction}"
+        raise NoTrafficError(
+            f"{crossing.us_name} ({crossing_id}) has no simulated traffic on {day} "
+            f"{direction} (BTS counts none for its port in that month)",
+            demand,
         )
     notes += [
         f"booths open per hour: fewest keeping offered load under utilisation "
@@ -393,5 +416,6 @@ __all__ = [
     "CAPACITY_BASES",
     "GeneratedScenario",
     "LaneCapacity",
+    "NoTrafficError",
     "build_scenario",
 ]
