@@ -17,6 +17,7 @@ import numpy as np
 
 from borderflow.data import Registry, load_registry
 from borderflow.plan._scenario_gen import NoTrafficError, build_scenario
+from borderflow.plan._sizing import TARGET_UTILISATION
 from borderflow.sim import LANE_TYPES, VehicleRecords, run_replication
 from borderflow.vocab import US_BOUND
 
@@ -183,6 +184,8 @@ def predict_waits(
     seed: int = 0,
     registry: Registry | None = None,
     share_overrides: Mapping[str, float] | None = None,
+    target_utilisation: float | None = None,
+    service_overrides: Mapping[str, tuple[float, str]] | None = None,
 ) -> WaitPrediction:
     """Predict hourly waits of one crossing and local day with the twin.
 
@@ -218,7 +221,16 @@ def predict_waits(
     reg = registry or load_registry()
     try:
         gen = build_scenario(
-            con, crossing_id, day, direction, registry=reg, share_overrides=share_overrides
+            con,
+            crossing_id,
+            day,
+            direction,
+            registry=reg,
+            share_overrides=share_overrides,
+            target_utilisation=TARGET_UTILISATION
+            if target_utilisation is None
+            else target_utilisation,
+            service_overrides=service_overrides,
         )
     except NoTrafficError as exc:  # e.g. a closed crossing: no rows, and why
         d = exc.demand

@@ -226,6 +226,7 @@ def build_scenario(
     registry: Registry | None = None,
     share_overrides: Mapping[str, float] | None = None,
     target_utilisation: float = TARGET_UTILISATION,
+    service_overrides: Mapping[str, tuple[float, str]] | None = None,
 ) -> GeneratedScenario:
     """Build the simulator input of one crossing, direction and local day.
 
@@ -245,6 +246,9 @@ def build_scenario(
         Lane-class shares (``nexus``, ``ready``, ``fast``) replacing the defaults.
     target_utilisation
         Staffing assumption: booths open per hour keep the offered load under this.
+    service_overrides
+        ``{lane_type: (mean minutes, source)}`` replacing :data:`SERVICE_TIMES` (e.g. a
+        calibrated or port-specific figure).
 
     Returns
     -------
@@ -267,9 +271,13 @@ def build_scenario(
     H = len(demand.hours)
     notes: list[str] = list(demand.sources)
     svc: dict[str, float] = {lt: st.minutes for lt, st in SERVICE_TIMES.items()}
-    for lt, st in SERVICE_TIMES.items():
-        if lt in ("general", "nexus", "ready", "commercial"):
-            notes.append(f"{lt} service {st.minutes:.3g} min: {st.source}")
+    svc_src: dict[str, str] = {lt: st.source for lt, st in SERVICE_TIMES.items()}
+    for lt, (minutes, why) in (service_overrides or {}).items():
+        if lt not in svc or not minutes > 0:
+            raise ValueError(f"service override {lt!r} = {minutes!r}: unknown lane type or <= 0")
+        svc[lt], svc_src[lt] = float(minutes), why
+    for lt in ("general", "nexus", "ready", "commercial"):
+        notes.append(f"{lt} service {svc[lt]:.3g} min: {svc_src[lt]}")
     notes.append("exponential service times (assumption: only means are published)")
     capacities: list[LaneCapacity] = []
     groups: list[LaneGroup] = []
