@@ -203,3 +203,19 @@ def test_canada_bound_is_labelled_assumption(con: duckdb.DuckDBPyConnection) -> 
     assert "Ready cars" not in d.class_rates()
     with pytest.raises(ValueError, match="direction"):
         hourly_demand(con, "3005", date(2019, 7, 12), "northbound")
+
+
+def test_peace_arch_canada_bound_uses_observed_days(con: duckdb.DuckDBPyConnection) -> None:
+    day = date(2018, 7, 2)  # Canada Day observed
+    (general, nexus) = con.execute(
+        "SELECT sum(volume) FILTER (lane = 'general'), sum(volume) FILTER (lane = 'nexus') "
+        "FROM peace_arch_north_daily WHERE day = ?",
+        [day],
+    ).fetchone()
+    d = hourly_demand(con, "3005", day, "Canada-bound")
+    assert d.demand_basis == "observed day"
+    assert d.day_totals["Personal Vehicles"] == general + nexus
+    rates = d.class_rates()
+    assert sum(rates["general cars"][1]) == general
+    assert sum(rates["NEXUS cars"][1]) == nexus
+    assert "observed daily volumes" in d.sources[0]

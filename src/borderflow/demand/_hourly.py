@@ -17,6 +17,7 @@ from __future__ import annotations
 import calendar
 import math
 import re
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,8 +25,13 @@ from typing import Any
 
 from borderflow.data import Crossing, Registry, load_registry
 from borderflow.demand._calendar import HOLIDAY_SOURCE, day_hours, day_info, port_timezone
-from borderflow.demand._profiles import HOURLY_PROFILES, DailyProfile, learn_profiles
-from borderflow.demand._shares import ClassShares, class_shares
+from borderflow.demand._profiles import (
+    GAP_SHARE,
+    HOURLY_PROFILES,
+    DailyProfile,
+    learn_profiles,
+)
+from borderflow.demand._shares import PEACE_ARCH, ClassShares, class_shares
 from borderflow.demand._split import split_shares
 from borderflow.vocab import CANADA_BOUND, DIRECTIONS, US_BOUND, measure_group
 
@@ -33,8 +39,9 @@ from borderflow.vocab import CANADA_BOUND, DIRECTIONS, US_BOUND, measure_group
 #: has stopped reporting (closed or no longer counted): its later months are 0.
 STOPPED_MONTHS = 12
 
-#: Kinds of monthly demand, weakest last.
-DEMAND_BASES: tuple[str, ...] = ("observed month", "forecast", "assumption")
+#: Kinds of demand, weakest last ("observed day": Peace Arch Canada-bound cars on days
+#: with Cascade Gateway counts).
+DEMAND_BASES: tuple[str, ...] = ("observed day", "observed month", "forecast", "assumption")
 
 #: BTS measures turned into hourly arrivals: measure -> (day profile, hour profile).
 DEMAND_MEASURES: Mapping[str, tuple[str, str]] = {
@@ -324,7 +331,9 @@ class DayDemand:
     counts
         The port code's monthly counts used.
     demand_basis
-        Weakest basis of the monthly counts used (see :data:`DEMAND_BASES`).
+        ``"observed day"`` where the day's cars were counted (Peace Arch Canada-bound,
+        Cascade Gateway), else the weakest basis of the monthly counts of cars and trucks
+        (see :data:`DEMAND_BASES`).
     sources
         Every source and assumption, in words.
     """
@@ -419,6 +428,29 @@ def _month_plan(
         per_day[measure] = largest_remainder(n, [prof.weight(i) for i in infos])
         totals[measure] = n
     return _MonthPlan(days, per_day, totals, tuple(counts), tuple(notes))
+
+
+PEACE_ARCH_NORTH_SOURCE = (
+    "WCOG Cascade Gateway, data/cascade_gateway/peacearch_N_cars_20180101_2019-06-30.csv.gz"
+)
+
+
+def _peace_arch_north_days(con: Any, month: date) -> dict[date, tuple[int, int]]:
+    """Observed Canada-bound (general, NEXUS) cars per day of a month at Peace Arch.
+
+    Days with a lane missing or below :data:`GAP_SHARE` of the month's median (detector
+    gaps) are left out; they fall back to the mirrored BTS count.
+    """
+    rows = con.execute(
+        "SELECT day, sum(volume) FILTER (lane = 'general'), sum(volume) FILTER (lane = 'nexus') "
+        "FROM peace_arch_north_daily WHERE date_trunc('month', day) = ? GROUP BY day "
+        "HAVING count(volume) = 2",
+        [month],
+    ).fetchall()
+    if not rows:
+        return {}
+    med = statistics.median(int(g) + int(n) for _, g, n in rows)
+    return {d: (int(g), int(n)) for d, g, n in rows if int(g) + int(n) >= GAP_SHARE * med}
 
 
 def _weakest(bases: Sequence[str]) -> str:
@@ -519,6 +551,11 @@ def month_demand(
             "Canada-bound demand = the U.S.-bound BTS counts of the same port and month "
             "(assumption: symmetric traffic; BTS counts U.S.-bound only)",
         )
+    observed = (
+        _peace_arch_north_days(con, plan.days[0])
+        if direction == CANADA_BOUND and crossing.crossing_id == PEACE_ARCH
+        else {}
+    )
     out: list[DayDemand] = []
     for i, d in enumerate(plan.days):
         if only_day is not None and d != only_day:
@@ -527,11 +564,21 @@ def month_demand(
         rows: list[DemandRow] = []
         day_totals: dict[str, int] = {}
         per_class: list[tuple[str, str, str, tuple[int, ...]]] = []
+        day_base, day_sources = base, sources
         for measure, (_, hour_prof) in DEMAND_MEASURES.items():
             n_day = plan.per_day[measure][i]
-            day_totals[measure] = n_day
             classes = _classes_of(measure, shares)
             class_n = largest_remainder(n_day, [s for _, _, s in classes])
+            if measure == "Personal Vehicles" and d in observed:
+                general, nexus = observed[d]
+                n_day, class_n = general + nexus, (general, 0, nexus)
+                day_base = "observed day"
+                day_sources = [
+                    f"Canada-bound cars on {d}: observed daily volumes, {general:,} general "
+                    f"+ {nexus:,} NEXUS ({PEACE_ARCH_NORTH_SOURCE}); other measures as below",
+                    *sources,
+                ]
+            day_totals[measure] = n_day
             shape = HOURLY_PROFILES[hour_prof].shares
             weights = [shape[h.hour] * is_open[h.hour] for h in hours]
             for (name, lt, _), n in zip(classes, class_n, strict=True):
@@ -552,8 +599,8 @@ def month_demand(
                 day_totals,
                 dict(plan.month_totals),
                 plan.counts,
-                base,
-                tuple(sources),
+                day_base,
+                tuple(day_sources),
             )
         )
     if only_day is not None and not out:

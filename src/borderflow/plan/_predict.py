@@ -23,8 +23,9 @@ from borderflow.vocab import US_BOUND
 
 #: Crossings whose twin waits have been compared with observed waits (docs/demand.md).
 VALIDATED_CROSSINGS: Mapping[str, str] = {
-    "3005": "Peace Arch: compared with the WCOG hourly delays southbound 2013-18 and the "
-    "daily northbound delays 2018-19 (docs/demand.md)",
+    "3005": "Peace Arch: compared with the observed WCOG delays (southbound hourly 2017-18, "
+    "northbound daily 2018-19): the uncalibrated twin under-predicts (hourly MAE about "
+    "7 min against a 7.8 min observed mean; docs/demand.md, bench/twin_accuracy.py)",
 }
 #: Interval reported around each hourly mean wait: 10th-90th percentile across replications.
 INTERVAL = (10.0, 90.0)
