@@ -219,3 +219,13 @@ def test_peace_arch_canada_bound_uses_observed_days(con: duckdb.DuckDBPyConnecti
     assert sum(rates["general cars"][1]) == general
     assert sum(rates["NEXUS cars"][1]) == nexus
     assert "observed daily volumes" in d.sources[0]
+
+
+def test_month_before_the_data_is_a_stand_in(con: duckdb.DuckDBPyConnection) -> None:
+    mc = monthly_count(con, "3004", "Personal Vehicles", date(1990, 7, 1))
+    assert mc.basis == "assumption" and mc.value > 0
+    # Inside the port's reported period a measure BTS leaves out is an observed 0.
+    (first,) = con.execute(
+        "SELECT min(month) FROM bts_crossings WHERE port_code = '3004'"
+    ).fetchone()
+    assert monthly_count(con, "3004", "Trains", first).basis == "observed month"

@@ -111,3 +111,50 @@ def test_crossing_without_traffic_gives_no_rows(con: duckdb.DuckDBPyConnection) 
     )
     p = predict_waits(con, quiet.crossing_id, date(2023, 7, 14), registry=reg, replications=2)
     assert p.rows == () and "no simulated traffic" in p.notes[0]
+
+
+def test_cli_predict_json_says_validated_or_modelled(warehouse_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from borderflow.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(
+        app,
+        [
+            "predict",
+            "3005",
+            "--date",
+            "2019-07-12",
+            "-r",
+            "2",
+            "--json",
+            "--db",
+            str(warehouse_path),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    assert doc["validated"] is True and doc["model"] == "twin"
+    assert {"hour_start", "lane_type", "delay_min", "lo", "hi"} <= set(doc["rows"][0])
+    res = runner.invoke(
+        app, ["predict", "3804", "--date", "2019-07-12", "-r", "2", "--db", str(warehouse_path)]
+    )
+    assert res.exit_code == 0, res.output
+    assert "modelled only" in res.output
+    res = runner.invoke(
+        app,
+        [
+            "predict",
+            "3005",
+            "--date",
+            "2019-07-12",
+            "--direction",
+            "south",
+            "--db",
+            str(warehouse_path),
+        ],
+    )
+    assert res.exit_code == 1 and "--direction" in res.output

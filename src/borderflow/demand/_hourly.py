@@ -173,10 +173,11 @@ def monthly_counts(
     """
     m = month.replace(day=1)
     rows = con.execute(
-        "SELECT measure, value, NULL, NULL FROM bts_crossings "
+        "SELECT measure, value, NULL, NULL, NULL FROM bts_crossings "
         "WHERE port_code = $1 AND month = $2 UNION ALL SELECT NULL, NULL, "
         "(SELECT max(month) FROM bts_crossings WHERE port_code = $1), "
-        "(SELECT max(month) FROM bts_crossings)",
+        "(SELECT max(month) FROM bts_crossings), "
+        "(SELECT min(month) FROM bts_crossings WHERE port_code = $1)",
         [port_code, m],
     ).fetchall()
     latest = rows[-1][2]
@@ -194,7 +195,7 @@ def monthly_counts(
                     f"BTS Border Crossing Entry Data, {measure} at port {port_code}, {m:%Y-%m}",
                 )
             )
-        elif latest is not None and m <= latest:
+        elif latest is not None and rows[-1][4] <= m <= latest:
             # Inside the port's reported period BTS leaves out zero counts.
             out.append(
                 MonthlyCount(
