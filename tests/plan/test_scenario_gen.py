@@ -102,3 +102,12 @@ def test_cli_scenario_writes_a_runnable_file(warehouse_path: Path, tmp_path: Pat
         ["scenario", "3005", "--date", "2019-07-01", "--nexus", "2", "--db", str(warehouse_path)],
     )
     assert res.exit_code == 1 and "--nexus" in res.output
+
+
+def test_closed_hours_have_no_booths_and_no_arrivals(con: duckdb.DuckDBPyConnection) -> None:
+    gen = build_scenario(con, "3023", date(2019, 7, 12))  # Lynden: 8 am-Midnight
+    for g in gen.spec.lane_groups:
+        booths = g.staffing.per_hour(24)  # type: ignore[union-attr]
+        assert all(b == 0 for b in booths[:8]) and all(b >= 1 for b in booths[8:])
+    for c in gen.spec.classes:
+        assert sum(c.rates(24)[:8]) == 0

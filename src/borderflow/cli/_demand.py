@@ -153,12 +153,14 @@ def predict(
         highlight=False,
     )
     table = Table(
-        caption="delay: mean wait of arrivals [min]; lo-hi: 10th-90th percentile "
+        caption="delay: mean wait of arrivals (min); lo-hi: 10th-90th percentile "
         "across replications; open: booths; /h: arrivals"
     )
     for col in ("hour", "lane", "delay", "lo", "hi", "open", "/h"):
         table.add_column(col, justify="left" if col == "lane" else "right", no_wrap=True)
     for r in p.rows:
+        if r.arrivals_per_h == 0 and not math.isfinite(r.delay_min):
+            continue  # closed or no traffic in this hour: in --json only
 
         def f(x: float) -> str:
             return f"{x:.1f}" if math.isfinite(x) else "-"

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from borderflow.data import Crossing, Registry, load_registry
-from borderflow.demand import DayDemand, hourly_demand, largest_remainder
+from borderflow.demand import DayDemand, hourly_demand, largest_remainder, open_hours
 from borderflow.plan._sizing import (
     SERVICE_TIMES,
     SIZING_LABEL,
@@ -210,10 +210,14 @@ def _split_lanes(
     return {k: 1 + e for k, e in zip(keys, extra, strict=True)}
 
 
-def _schedule(load_per_h: list[float], max_booths: int, target: float) -> tuple[int, ...]:
-    # Fewest booths with load / booths <= target, at least 1, at most the maximum.
+def _schedule(
+    load_per_h: list[float], max_booths: int, target: float, is_open: list[bool]
+) -> tuple[int, ...]:
+    # Fewest booths with load / booths <= target, at least 1 while open, at most the
+    # maximum; none while the crossing is closed.
     return tuple(
-        min(max_booths, max(1, math.ceil(round(x / target, 9)))) if x > 0 else 1 for x in load_per_h
+        0 if not o else min(max_booths, max(1, math.ceil(round(x / target, 9)))) if x > 0 else 1
+        for x, o in zip(load_per_h, is_open, strict=True)
     )
 
 
@@ -269,6 +273,8 @@ def build_scenario(
     )
     rates = demand.class_rates()
     H = len(demand.hours)
+    clock_open, _ = open_hours(crossing)
+    opened = [clock_open[h.hour] for h in demand.hours]
     notes: list[str] = list(demand.sources)
     svc: dict[str, float] = {lt: st.minutes for lt, st in SERVICE_TIMES.items()}
     svc_src: dict[str, str] = {lt: st.source for lt, st in SERVICE_TIMES.items()}
@@ -304,7 +310,11 @@ def build_scenario(
                 home += [c for c, t in _CAR_CLASSES.items() if t not in split]
             name = f"{lt} lanes"
             groups.append(
-                LaneGroup(name, lt, BoothSchedule(_schedule(load(home, lt), n, target_utilisation)))
+                LaneGroup(
+                    name,
+                    lt,
+                    BoothSchedule(_schedule(load(home, lt), n, target_utilisation, opened)),
+                )
             )
             group_max[name] = n
         for c in car_names:
@@ -344,7 +354,9 @@ def build_scenario(
                 LaneGroup(
                     name,
                     "commercial",
-                    BoothSchedule(_schedule(load(home, "commercial"), k, target_utilisation)),
+                    BoothSchedule(
+                        _schedule(load(home, "commercial"), k, target_utilisation, opened)
+                    ),
                     classes=("FAST trucks",) if tn == "FAST trucks" else None,
                 )
             )
@@ -380,6 +392,7 @@ def build_scenario(
                         [rates["pedestrians"][1][h] * m / 60 for h in range(H)],
                         ped_lanes,
                         target_utilisation,
+                        opened,
                     )
                 ),
             )
@@ -403,7 +416,8 @@ def build_scenario(
         )
     notes += [
         f"booths open per hour: fewest keeping offered load under utilisation "
-        f"{target_utilisation:g}, at least 1, at most the maximum (staffing assumption)",
+        f"{target_utilisation:g}, at least 1, at most the maximum, none while closed "
+        "(staffing assumption)",
         "primary inspection only: no secondary inspection, no approach storage (assumption)",
         "NEXUS and Ready cars may also use general lanes, choosing the least expected wait "
         "(assumption)",
