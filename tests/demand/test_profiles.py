@@ -76,3 +76,19 @@ def test_hourly_profiles_are_labelled_assumptions() -> None:
 def test_bad_profile_rejected() -> None:
     with pytest.raises(ValueError, match="7 positive"):
         DailyProfile("bad", (1.0,) * 6)
+
+
+def test_empty_tables_give_a_labelled_flat_profile() -> None:
+    import duckdb
+
+    from borderflow.demand import learn_profiles
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE peace_arch_north_daily (day DATE, lane VARCHAR, volume BIGINT)")
+    con.execute(
+        "CREATE TABLE cascade_trucks_daily (day DATE, crossing VARCHAR, direction VARCHAR, "
+        "volume BIGINT)"
+    )
+    prof = learn_profiles(con)
+    assert prof["cars"].weekday == (1.0,) * 7 and "assumption" in prof["cars"].source
+    assert prof["trucks"].holiday == {}

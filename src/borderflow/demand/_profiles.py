@@ -183,9 +183,7 @@ def learn_profiles(con: Any) -> dict[str, DailyProfile]:
         "SELECT day, sum(volume) FROM peace_arch_north_daily GROUP BY day "
         "HAVING count(volume) = 2 ORDER BY day"
     ).fetchall()
-    cars = learn_daily_profile(
-        "cars", [{d: float(v) for d, v in cars_rows}], "WA", "BC", CARS_PROFILE_SOURCE
-    )
+    cars = _learn_or_flat("cars", [{d: float(v) for d, v in cars_rows}], CARS_PROFILE_SOURCE)
     truck_rows = con.execute(
         "SELECT crossing, day, volume FROM cascade_trucks_daily "
         "WHERE direction = 'southbound' AND volume IS NOT NULL ORDER BY crossing, day"
@@ -193,8 +191,20 @@ def learn_profiles(con: Any) -> dict[str, DailyProfile]:
     per: dict[str, dict[date, float]] = defaultdict(dict)
     for crossing, d, v in truck_rows:
         per[crossing][d] = float(v)
-    trucks = learn_daily_profile("trucks", per.values(), "WA", "BC", TRUCKS_PROFILE_SOURCE)
+    trucks = _learn_or_flat("trucks", list(per.values()), TRUCKS_PROFILE_SOURCE)
     return {"cars": cars, "trucks": trucks}
+
+
+def _learn_or_flat(name: str, series: list[dict[date, float]], source: str) -> DailyProfile:
+    try:
+        return learn_daily_profile(name, series, "WA", "BC", source)
+    except ValueError:  # a warehouse without the Cascade Gateway series
+        return DailyProfile(
+            name,
+            (1.0,) * 7,
+            source="assumption: flat week, no holiday effect (the warehouse has no "
+            "Cascade Gateway daily volumes to learn from)",
+        )
 
 
 _HOURLY_ASSUMPTION = (
