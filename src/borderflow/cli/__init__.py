@@ -1,6 +1,13 @@
 """The ``borderflow`` command line (Typer + Rich): one module of commands per layer."""
 
-from borderflow.cli import _closure, _data, _service, _sim  # noqa: F401  (commands register on app)
+# Importing a command module registers its commands on ``app``.
+from borderflow.cli import (  # noqa: F401
+    _closure,
+    _data,
+    _demand,
+    _service,
+    _sim,
+)
 from borderflow.cli._app import app
 
 
