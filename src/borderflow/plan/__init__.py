@@ -5,6 +5,13 @@ Public API: the booth sizing rule ``booths-from-peak-hour v1``
 every value it produces carries :data:`SIZING_LABEL`.
 """
 
+from borderflow.plan._calibrate import (
+    CALIBRATION_METHOD,
+    CalibrationDays,
+    CapacityFit,
+    fit_capacity,
+    simulate_days,
+)
 from borderflow.plan._sizing import (
     SERVICE_TIMES,
     SIZING_LABEL,
@@ -18,13 +25,18 @@ from borderflow.plan._sizing import (
 )
 
 __all__ = [
+    "CALIBRATION_METHOD",
     "SERVICE_TIMES",
     "SIZING_LABEL",
     "SIZING_RULE",
     "TARGET_UTILISATION",
+    "CalibrationDays",
+    "CapacityFit",
     "ServiceTime",
     "SizedValue",
     "booths_from_peak_hour",
+    "fit_capacity",
+    "simulate_days",
     "size_crossing_booths",
     "sized_booths",
 ]
