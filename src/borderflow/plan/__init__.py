@@ -2,7 +2,9 @@
 
 Public API: the booth sizing rule ``booths-from-peak-hour v1``
 (:func:`booths_from_peak_hour`, :func:`size_crossing_booths`, :func:`sized_booths`);
-every value it produces carries :data:`SIZING_LABEL`.
+every value it produces carries :data:`SIZING_LABEL`. Scenario generation
+(:func:`build_scenario`: a crossing, direction and day -> a simulator-ready port with the
+source of every figure) and twin wait predictions (:func:`predict_waits`).
 """
 
 from borderflow.plan._calibrate import (
@@ -11,6 +13,20 @@ from borderflow.plan._calibrate import (
     CapacityFit,
     fit_capacity,
     simulate_days,
+)
+from borderflow.plan._predict import (
+    INTERVAL,
+    VALIDATED_CROSSINGS,
+    WaitPrediction,
+    WaitRow,
+    predict_waits,
+)
+from borderflow.plan._scenario_gen import (
+    ASSUMED_SERVICE,
+    CAPACITY_BASES,
+    GeneratedScenario,
+    LaneCapacity,
+    build_scenario,
 )
 from borderflow.plan._sizing import (
     SERVICE_TIMES,
@@ -25,17 +41,27 @@ from borderflow.plan._sizing import (
 )
 
 __all__ = [
+    "ASSUMED_SERVICE",
     "CALIBRATION_METHOD",
+    "CAPACITY_BASES",
+    "INTERVAL",
     "SERVICE_TIMES",
     "SIZING_LABEL",
     "SIZING_RULE",
     "TARGET_UTILISATION",
+    "VALIDATED_CROSSINGS",
     "CalibrationDays",
     "CapacityFit",
+    "GeneratedScenario",
+    "LaneCapacity",
     "ServiceTime",
     "SizedValue",
+    "WaitPrediction",
+    "WaitRow",
     "booths_from_peak_hour",
+    "build_scenario",
     "fit_capacity",
+    "predict_waits",
     "simulate_days",
     "size_crossing_booths",
     "sized_booths",
