@@ -119,37 +119,37 @@ def calibrate(
             echo_json(
                 [
                     {
-                        "lane_type": f.lane_type,
-                        "service_min": f.service_min,
-                        "peak_booths": f.peak_booths.tolist(),
-                        "simulated_daily_delay_min": f.simulated_daily_delay_min.round(3).tolist(),
-                        "observed_daily_delay_min": f.observed_daily_delay_min.round(3).tolist(),
+                        "lane_type": nf.lane_type,
+                        "service_min": nf.service_min,
+                        "peak_booths": nf.peak_booths.tolist(),
+                        "simulated_daily_delay_min": nf.simulated_daily_delay_min.round(3).tolist(),
+                        "observed_daily_delay_min": nf.observed_daily_delay_min.round(3).tolist(),
                         "validation": {
-                            "days": s.hours,
-                            "mae_twin_min": round(s.mae_twin_min, 3),
-                            "mae_weekday_mean_min": round(s.mae_previous_year_min, 3),
+                            "days": ns.hours,
+                            "mae_twin_min": round(ns.mae_twin_min, 3),
+                            "mae_weekday_mean_min": round(ns.mae_previous_year_min, 3),
                         },
                     }
-                    for f, s in north
+                    for nf, ns in north
                 ]
             )
             return
         table = Table(title="Peace Arch, Canada-bound: capacity fitted to daily delays")
         for col in ("lane", "service min", "peak booths", "sim/obs min", "val. MAE", "baseline"):
             table.add_column(col, justify="right")
-        for f, s in north:
+        for nf, ns in north:
             table.add_row(
-                f.lane_type,
-                f"{f.service_min:.2f}",
-                "/".join(str(int(x)) for x in f.peak_booths),
+                nf.lane_type,
+                f"{nf.service_min:.2f}",
+                "/".join(str(int(x)) for x in nf.peak_booths),
                 "  ".join(
                     f"{a:.1f}/{b:.1f}"
                     for a, b in zip(
-                        f.simulated_daily_delay_min, f.observed_daily_delay_min, strict=True
+                        nf.simulated_daily_delay_min, nf.observed_daily_delay_min, strict=True
                     )
                 ),
-                f"{s.mae_twin_min:.2f}",
-                f"{s.mae_previous_year_min:.2f}",
+                f"{ns.mae_twin_min:.2f}",
+                f"{ns.mae_previous_year_min:.2f}",
             )
         console.print(table)
         console.print(
