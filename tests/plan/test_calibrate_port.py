@@ -98,3 +98,26 @@ def test_calibrated_scenario_runs_the_chosen_fit(small: Any) -> None:
     cars = [c for c in gen.spec.classes if c.name == "general cars"]
     assert cars[0].service["general"].mean == pytest.approx(fit.service_min)
     assert any("calibrated" in n for n in gen.notes)
+
+
+def test_shipped_calibration_applies_to_peace_arch_only(con: Any) -> None:
+    from borderflow.data import read_calibration
+    from borderflow.plan import apply_shipped_calibration, build_scenario
+
+    record = read_calibration("3005")
+    assert record is not None
+    day = date(2019, 7, 12)  # a Friday: day type Fri-Sun
+    south = record["southbound"]
+    chosen = next(f for f in south["fits"] if f["service_min"] == south["chosen_service_min"])
+    gen = apply_shipped_calibration(build_scenario(con, "3005", day), record)
+    assert gen.capacity_basis == "calibrated"
+    (general,) = [g for g in gen.spec.lane_groups if g.lane_type == "general"]
+    assert list(general.staffing.booths) == chosen["booths"][1]
+    north = apply_shipped_calibration(build_scenario(con, "3005", day, "Canada-bound"), record)
+    for g in north.spec.lane_groups:
+        if g.lane_type in ("general", "nexus"):
+            peak = record["northbound"][g.lane_type]["peak_booths"][1]
+            assert max(g.staffing.booths) <= peak
+    assert read_calibration("3004") is None  # Pacific Highway: no measured delays
+    other = build_scenario(con, "3004", day)
+    assert apply_shipped_calibration(other, record) is other

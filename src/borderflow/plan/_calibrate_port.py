@@ -20,7 +20,7 @@ change days (23 or 25 local hours) are left out of fitting and scoring.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -50,7 +50,7 @@ PEACE_ARCH = "3005"
 DAY_TYPES: tuple[str, ...] = ("Mon-Thu", "Fri-Sun")
 #: Service times [minutes] tried to show which (booths, service time) pairs fit: the
 #: sourced 34 s (Villegas et al. 2006) and slower ones, since the data cannot tell.
-SERVICE_GRID: tuple[float, ...] = (SERVICE_TIMES["general"].minutes, 0.75, 1.0, 1.25)
+SERVICE_GRID: tuple[float, ...] = (SERVICE_TIMES["general"].minutes, 0.75, 1.0, 1.25, 1.5)
 #: Booths the general lanes may use, southbound: Peace Arch has 10 primary lanes (CBP
 #: feed 2023-11-10; PARAMETERS.md) shared with NEXUS and Ready; one of each is assumed
 #: always open for them (assumption).
@@ -296,6 +296,44 @@ def calibrate_southbound(
     )
 
 
+def _with_lanes(
+    gen: GeneratedScenario,
+    schedules: dict[str, tuple[int, ...]],
+    service_min: dict[str, float],
+    note: str,
+) -> GeneratedScenario:
+    """Replace the schedules of some lane types and the cars' service times in them."""
+    groups = tuple(
+        replace(g, staffing=BoothSchedule(schedules[g.lane_type]))
+        if g.lane_type in schedules
+        else g
+        for g in gen.spec.lane_groups
+    )
+    classes = tuple(
+        replace(
+            c,
+            service={
+                lt: Exponential(service_min[lt]) if lt in service_min else d
+                for lt, d in c.service.items()
+            },
+        )
+        if c.name.endswith("cars")
+        else c
+        for c in gen.spec.classes
+    )
+    spec = replace(gen.spec, lane_groups=groups, classes=classes)
+    return replace(gen, spec=spec, capacity_basis="calibrated", notes=(*gen.notes, note))
+
+
+def _lane_load(gen: GeneratedScenario, lane_type: str) -> FloatArray:
+    """Arrivals of the classes whose home is ``lane_type``, per local hour [vehicles/hour]."""
+    load = np.zeros(len(gen.demand.hours))
+    for lt, per_hour in gen.demand.class_rates().values():
+        if lt == lane_type:
+            load += np.asarray(per_hour, dtype=np.float64)
+    return load
+
+
 def calibrated_scenario(con: Any, cal: PortCalibration, day: date) -> GeneratedScenario:
     """Build one day's scenario with the calibrated general lanes in place of assumed ones.
 
@@ -315,30 +353,18 @@ def calibrated_scenario(con: Any, cal: PortCalibration, day: date) -> GeneratedS
         car service times in general lanes replaced by the chosen fit (basis "calibrated").
     """
     gen = build_scenario(con, cal.crossing_id, day, cal.direction)
-    fit = cal.chosen
     if len(gen.demand.hours) != 24:
         return gen
+    fit = cal.chosen
     booths = tuple(int(b) for b in fit.booths[day_type_of(day)])
-    groups = tuple(
-        replace(g, staffing=BoothSchedule(booths)) if g.lane_type == "general" else g
-        for g in gen.spec.lane_groups
-    )
-    classes = tuple(
-        replace(c, service={**c.service, "general": Exponential(fit.service_min)})
-        if c.name.endswith("cars") and "general" in c.service
-        else c
-        for c in gen.spec.classes
-    )
-    spec = replace(gen.spec, lane_groups=groups, classes=classes)
-    notes = (
-        *gen.notes,
+    note = (
         f"general lanes calibrated ({cal.method}, trained {cal.train[0]} to {cal.train[1]}): "
         f"{fit.service_min:.3g} min per car, booths by hour {list(booths)} "
         f"({cal.day_types[day_type_of(day)]}); validated {cal.validate[0]} to "
         f"{cal.validate[1]}: MAE {cal.score.mae_twin_min:.1f} min against "
-        f"{cal.score.mae_previous_year_min:.1f} min for the previous-year baseline",
+        f"{cal.score.mae_previous_year_min:.1f} min for the previous-year baseline"
     )
-    return replace(gen, spec=spec, capacity_basis="calibrated", notes=notes)
+    return _with_lanes(gen, {"general": booths}, {"general": fit.service_min}, note)
 
 
 def calibrated_north_scenario(con: Any, fits: Sequence[DailyFit], day: date) -> GeneratedScenario:
@@ -348,43 +374,74 @@ def calibrated_north_scenario(con: Any, fits: Sequence[DailyFit], day: date) -> 
     its arrivals, at most the fitted peak; its cars take the fitted service time.
     """
     gen = build_scenario(con, PEACE_ARCH, day, CANADA_BOUND)
-    by_lane = {f.lane_type: f for f in fits}
-    rates = gen.demand.class_rates()
     k = day_type_of(day)
-    groups = []
-    for g in gen.spec.lane_groups:
-        f = by_lane.get(g.lane_type)
-        if f is None:
-            groups.append(g)
-            continue
-        load = np.zeros(len(gen.demand.hours))
-        for lt, per_hour in rates.values():
-            if lt == g.lane_type:
-                load += np.asarray(per_hour, dtype=np.float64)
-        sched = _capped_schedule(load, int(f.peak_booths[k]), f.service_min)
-        groups.append(replace(g, staffing=BoothSchedule(sched)))
-    classes = tuple(
-        replace(
-            c,
-            service={
-                lt: Exponential(by_lane[lt].service_min) if lt in by_lane else d
-                for lt, d in c.service.items()
-            },
+    schedules = {
+        f.lane_type: _capped_schedule(
+            _lane_load(gen, f.lane_type), int(f.peak_booths[k]), f.service_min
         )
-        if c.name.endswith("cars")
-        else c
-        for c in gen.spec.classes
+        for f in fits
+    }
+    note = "; ".join(
+        f"{f.lane_type} lanes calibrated ({CALIBRATION_METHOD}, daily delays 2018): "
+        f"{f.service_min:.3g} min per car, at most {int(f.peak_booths[k])} booths"
+        for f in fits
     )
-    spec = replace(gen.spec, lane_groups=tuple(groups), classes=classes)
-    notes = (
-        *gen.notes,
-        *(
-            f"{f.lane_type} lanes calibrated ({CALIBRATION_METHOD}, daily delays 2018): "
-            f"{f.service_min:.3g} min per car, at most {int(f.peak_booths[k])} booths"
-            for f in fits
-        ),
+    return _with_lanes(gen, schedules, {f.lane_type: f.service_min for f in fits}, note)
+
+
+def apply_shipped_calibration(
+    gen: GeneratedScenario, record: Mapping[str, Any]
+) -> GeneratedScenario:
+    """Apply a shipped calibration record (``borderflow.data.read_calibration``) to a scenario.
+
+    U.S.-bound: the chosen fit's general-lane schedule of the day's type and its service
+    time (DST change days keep the generated staffing). Canada-bound: the general and
+    NEXUS peak booths and service times. Any other crossing or a malformed record leaves
+    the scenario as it is.
+
+    Parameters
+    ----------
+    gen : GeneratedScenario
+        A scenario from :func:`~borderflow.plan.build_scenario` for Peace Arch.
+    record : mapping
+        The calibration record.
+
+    Returns
+    -------
+    GeneratedScenario
+        The scenario with capacity basis ``"calibrated"`` where the record applies.
+    """
+    d = gen.demand
+    if d.crossing_id != PEACE_ARCH or len(d.hours) != 24:
+        return gen
+    k = day_type_of(d.day)
+    if d.direction == US_BOUND:
+        south = record["southbound"]
+        chosen = float(south["chosen_service_min"])
+        fit = next(f for f in south["fits"] if float(f["service_min"]) == chosen)
+        booths = tuple(int(b) for b in fit["booths"][k])
+        note = (
+            f"general lanes calibrated ({south['method']}, trained {south['train'][0]} to "
+            f"{south['train'][1]}; data/calibration): {chosen:.3g} min per car, booths by "
+            f"hour {list(booths)}; validation MAE {south['score']['mae_twin_min']:.1f} min "
+            f"against {south['score']['mae_previous_year_min']:.1f} min (previous year)"
+        )
+        return _with_lanes(gen, {"general": booths}, {"general": chosen}, note)
+    north = record["northbound"]
+    schedules = {
+        lane: _capped_schedule(
+            _lane_load(gen, lane), int(v["peak_booths"][k]), float(v["service_min"])
+        )
+        for lane, v in north.items()
+    }
+    note = "; ".join(
+        f"{lane} lanes calibrated (daily delays 2018; data/calibration): "
+        f"{float(v['service_min']):.3g} min per car, at most {int(v['peak_booths'][k])} booths"
+        for lane, v in north.items()
     )
-    return replace(gen, spec=spec, capacity_basis="calibrated", notes=notes)
+    return _with_lanes(
+        gen, schedules, {lane: float(v["service_min"]) for lane, v in north.items()}, note
+    )
 
 
 def calibration_to_dict(cal: PortCalibration) -> dict[str, Any]:
