@@ -24,7 +24,7 @@ def con(warehouse_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 def test_prediction_rows_and_labels(con: duckdb.DuckDBPyConnection) -> None:
     p = predict_waits(con, "3005", date(2019, 7, 12), replications=5)
     assert p.model == "twin" and p.validated and p.status.startswith("validated")
-    assert p.capacity_basis == "sourced booths" and p.demand_basis == "observed month"
+    assert p.capacity_basis == "calibrated" and p.demand_basis == "observed month"
     lane_types = {r.lane_type for r in p.rows}
     assert lane_types == {"general", "nexus", "ready"}
     assert len(p.rows) == 24 * len(lane_types)

@@ -2,6 +2,7 @@
 
 # Importing a command module registers its commands on ``app``.
 from borderflow.cli import (  # noqa: F401
+    _calibrate,
     _closure,
     _data,
     _demand,

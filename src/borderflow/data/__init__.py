@@ -5,6 +5,7 @@ Public API: :func:`build_warehouse` (load the shipped data), :func:`update_wareh
 declared schema (:data:`TABLE_SOURCES`, :class:`Table`) and the ``read_*`` readers.
 """
 
+from borderflow.data._calibration import CALIBRATION_FILES, read_calibration
 from borderflow.data._facts import (
     FACT_SHEET_SOURCE,
     FactCheck,
@@ -59,6 +60,7 @@ from borderflow.data.warehouse import (
 )
 
 __all__ = [
+    "CALIBRATION_FILES",
     "DEFAULT_MEASURE",
     "FACT_SHEET_SOURCE",
     "META_TABLES",
@@ -97,6 +99,7 @@ __all__ = [
     "parse_bts_month",
     "parse_month",
     "read_bts_crossings",
+    "read_calibration",
     "read_cascade_trucks_daily",
     "read_curated_lanes",
     "read_fact_sheet",

@@ -6,6 +6,9 @@
 - scenario generation (:func:`build_scenario`: a crossing, direction and day -> a
   simulator-ready port with the source of every figure) and twin wait predictions
   (:func:`predict_waits`);
+- calibration of capacity against measured delays (``capacity-by-hour v1``:
+  :func:`fit_capacity`, :func:`calibrate_southbound`, :func:`calibrate_northbound`,
+  :func:`apply_shipped_calibration`);
 - closures and diversion over the border network (``closure-logit v1``:
   :func:`closure_target`, :func:`simulate_closure`, :func:`closure_json`), the baseline
   month known at a date (:func:`baseline_month`), truck trade value per port
@@ -16,6 +19,24 @@ from borderflow.plan._baseline import (
     BASELINE_METHOD,
     Baseline,
     baseline_month,
+)
+from borderflow.plan._calibrate import (
+    CALIBRATION_METHOD,
+    CalibrationDays,
+    CapacityFit,
+    fit_capacity,
+    simulate_days,
+)
+from borderflow.plan._calibrate_port import (
+    DailyFit,
+    DayScore,
+    PortCalibration,
+    apply_shipped_calibration,
+    calibrate_northbound,
+    calibrate_southbound,
+    calibrated_north_scenario,
+    calibrated_scenario,
+    calibration_to_dict,
 )
 from borderflow.plan._closure import (
     CLOSURE_MODEL,
@@ -73,6 +94,7 @@ from borderflow.plan._trade import (
 __all__ = [
     "ASSUMED_SERVICE",
     "BASELINE_METHOD",
+    "CALIBRATION_METHOD",
     "CAPACITY_BASES",
     "CLOSURE_MODEL",
     "INTERVAL",
@@ -84,13 +106,18 @@ __all__ = [
     "VALIDATED_CROSSINGS",
     "Alternative",
     "Baseline",
+    "CalibrationDays",
+    "CapacityFit",
     "ClosureResult",
     "ClosureTarget",
+    "DailyFit",
     "DayImpact",
+    "DayScore",
     "GeneratedScenario",
     "LaneCapacity",
     "NetworkParams",
     "Parameter",
+    "PortCalibration",
     "PortMonth",
     "PortNode",
     "PortTradeValue",
@@ -98,20 +125,28 @@ __all__ = [
     "SizedValue",
     "WaitPrediction",
     "WaitRow",
+    "apply_shipped_calibration",
     "baseline_month",
     "booths_from_peak_hour",
     "build_node",
     "build_scenario",
+    "calibrate_northbound",
+    "calibrate_southbound",
+    "calibrated_north_scenario",
+    "calibrated_scenario",
+    "calibration_to_dict",
     "closure_json",
     "closure_json_many",
     "closure_target",
     "erlang_c_wait_min",
+    "fit_capacity",
     "great_circle_km",
     "logit_shares",
     "open_hours",
     "port_truck_trade",
     "predict_waits",
     "simulate_closure",
+    "simulate_days",
     "size_crossing_booths",
     "sized_booths",
 ]

@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from borderflow.data import Registry, load_registry
+from borderflow.data import Registry, load_registry, read_calibration
+from borderflow.plan._calibrate_port import apply_shipped_calibration
 from borderflow.plan._scenario_gen import NoTrafficError, build_scenario
 from borderflow.plan._sizing import TARGET_UTILISATION
 from borderflow.sim import LANE_TYPES, VehicleRecords, run_replication
@@ -23,9 +24,9 @@ from borderflow.vocab import US_BOUND
 
 #: Crossings whose twin waits have been compared with observed waits (docs/demand.md).
 VALIDATED_CROSSINGS: Mapping[str, str] = {
-    "3005": "Peace Arch: compared with the observed WCOG delays (southbound hourly 2017-18, "
-    "northbound daily 2018-19): the uncalibrated twin under-predicts (hourly MAE about "
-    "7 min against a 7.8 min observed mean; docs/demand.md, bench/twin_accuracy.py)",
+    "3005": "Peace Arch: capacity calibrated on the observed WCOG delays (southbound hourly "
+    "2015-17, northbound daily 2018) and scored on later periods (southbound 2018, "
+    "northbound 2019-H1) beside baselines: docs/validation-calibration.md",
 }
 #: Interval reported around each hourly mean wait: 10th-90th percentile across replications.
 INTERVAL = (10.0, 90.0)
@@ -233,6 +234,10 @@ def predict_waits(
             else target_utilisation,
             service_overrides=service_overrides,
         )
+        if not (share_overrides or service_overrides or target_utilisation is not None):
+            record = read_calibration(crossing_id)
+            if record is not None:  # measured delays exist: run the calibrated capacity
+                gen = apply_shipped_calibration(gen, record)
     except NoTrafficError as exc:  # e.g. a closed crossing: no rows, and why
         d = exc.demand
         return WaitPrediction(
