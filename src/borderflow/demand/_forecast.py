@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import os
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -33,8 +33,9 @@ __all__ = [
     "MonthlySeries",
     "forecast_all",
     "forecast_monthly",
+    "forecast_rows",
     "forecast_series",
-    "last_month",
+    "latest_month",
     "load_series",
 ]
 
@@ -102,7 +103,7 @@ class MonthlySeries:
         return _month(_mi(self.start) + len(self.values) - 1)
 
     def months(self) -> list[date]:
-        """The calendar months of ``values``."""
+        """Return the calendar months of ``values``."""
         s = _mi(self.start)
         return [_month(s + k) for k in range(len(self.values))]
 
@@ -188,13 +189,14 @@ _CAL_LAST = _mi(date(2200, 1, 1))
 
 @functools.cache
 def _calendar_table() -> FloatArray:
-    """Centred calendar regressors of every month 1800-2199 (rows from ``_CAL_FIRST``).
+    """Return the centred calendar regressors of every month 1800-2199 (rows from ``_CAL_FIRST``).
 
     Centred on the mean of the same calendar month over the 400-year Gregorian cycle.
     """
     raw = np.array([_raw_calendar(i) for i in range(_CAL_FIRST, _CAL_LAST)])
     means = raw.reshape(-1, 12, raw.shape[1]).mean(axis=0)
-    return raw - np.tile(means, (len(raw) // 12, 1))
+    out: FloatArray = raw - np.tile(means, (len(raw) // 12, 1))
+    return out
 
 
 def calendar_regressors(idx: npt.NDArray[np.int64]) -> FloatArray:
@@ -208,13 +210,14 @@ def calendar_regressors(idx: npt.NDArray[np.int64]) -> FloatArray:
     k = np.asarray(idx, dtype=np.int64) - _CAL_FIRST
     if len(k) and (k.min() < 0 or k.max() >= _CAL_LAST - _CAL_FIRST):
         raise ValueError("calendar regressors cover 1800-2199 only")
-    return _calendar_table()[k]
+    out: FloatArray = _calendar_table()[k]
+    return out
 
 
 # --- reading --------------------------------------------------------------------------
 
 
-def last_month(con: Any, border: str = "US-Canada") -> date:
+def latest_month(con: Any, border: str = "US-Canada") -> date:
     """Return the last month in ``bts_crossings`` for ``border`` (the default origin).
 
     Raises
@@ -263,7 +266,7 @@ def load_series(
         The origin month and one :class:`MonthlySeries` per (port, measure) that has at
         least one row up to the origin, each running to the origin.
     """
-    origin = last_month(con, border) if as_of is None else date(as_of.year, as_of.month, 1)
+    origin = latest_month(con, border) if as_of is None else date(as_of.year, as_of.month, 1)
     rows = con.execute(
         """
         SELECT port_code, measure, month, value FROM bts_crossings
@@ -345,13 +348,13 @@ def _seasonal_model(
 
 
 def _level_history(idx: npt.NDArray[np.int64], d: FloatArray) -> FloatArray:
-    """The deseasonalised log series the level models see.
+    """Return the deseasonalised log series the level models see.
 
     Drops the COVID closure; once ``POST_COVID_MIN`` months after the end of Canada's
     entry requirements (2022-10) exist, only those are kept, else once as many months
     after the closure exist, only those (the 2019 level says little about the post-2021
-    one, and the 2022 reopening steps would read as noise and widen the intervals).  Gaps (months
-    BTS did not report) are filled by linear interpolation on the log scale.
+    one, and the 2022 reopening steps would read as noise and widen the intervals).
+    Gaps (months BTS did not report) are filled by linear interpolation on the log scale.
     """
     keep = (idx < _COVID[0]) | (idx > _COVID[1])
     for after in (_DISTORTED[1], _COVID[1]):
@@ -372,16 +375,11 @@ def _level_history(idx: npt.NDArray[np.int64], d: FloatArray) -> FloatArray:
     return x
 
 
-def _suppress_fit_noise() -> Any:
-    ctx = warnings.catch_warnings()
-    ctx.__enter__()
-    warnings.simplefilter("ignore")
-    return ctx
-
-
-def _level_forecast(x: FloatArray, h: int, levels: Sequence[int]) -> tuple[dict[str, FloatArray], str]:
+def _level_forecast(
+    x: FloatArray, h: int, levels: Sequence[int]
+) -> tuple[dict[str, FloatArray], str]:
     """Forecast the deseasonalised log level ``h`` months ahead with intervals."""
-    from statsforecast.models import AutoETS, AutoTheta, Naive
+    from statsforecast.models import AutoETS, Naive
 
     lv = sorted(set(int(v) for v in levels))
     with warnings.catch_warnings():
@@ -398,7 +396,7 @@ def _level_forecast(x: FloatArray, h: int, levels: Sequence[int]) -> tuple[dict[
             for name, model in cands:
                 try:
                     f = model.forecast(y=x.astype(np.float64), h=h, level=lv)
-                except Exception:  # noqa: BLE001  (a model that cannot fit is skipped)
+                except Exception:  # a model that cannot fit this series is skipped
                     continue
                 if all(np.isfinite(np.asarray(f[k])).all() for k in f):
                     outs.append({k: np.asarray(v, dtype=np.float64) for k, v in f.items()})
@@ -535,9 +533,7 @@ def forecast_monthly(
         con, as_of=as_of, port_code=port_code, measures=[measure], border=row[0]
     )
     if not series:
-        raise LookupError(
-            f"port {port_code} has no {measure!r} count up to {origin:%Y-%m}"
-        )
+        raise LookupError(f"port {port_code} has no {measure!r} count up to {origin:%Y-%m}")
     return series[0], forecast_series(series[0], horizon, levels=levels, origin=origin)
 
 
@@ -589,9 +585,10 @@ def _numba_cache() -> None:
         os.environ["NUMBA_CACHE_DIR"] = str(Path.home() / ".cache" / "borderflow" / "numba")
 
 
-def iter_rows(forecasts: Iterable[MonthlyForecast]) -> Iterable[tuple[str, str, str, float, float, float]]:
+def forecast_rows(
+    forecasts: Iterable[MonthlyForecast],
+) -> Iterator[tuple[str, str, str, float, float, float]]:
     """Yield ``(port_code, measure, YYYY-MM, value, lo80, hi80)`` rows for the batch CSV."""
     for f in forecasts:
         for p in f.points:
             yield (f.port_code, f.measure, f"{p.month:%Y-%m}", p.value, p.lo80, p.hi80)
-

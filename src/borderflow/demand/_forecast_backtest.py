@@ -196,8 +196,8 @@ def _mase_scale(s: MonthlySeries, o: int) -> float:
     if len(v) <= 12:
         return float("nan")
     diff = np.abs(v[12:] - v[:-12])
-    inside = lambda i: (i >= _COVID[0]) & (i <= _COVID[1])  # noqa: E731
-    ok = ~np.isnan(diff) & ~inside(idx[12:]) & ~inside(idx[:-12])
+    closed = (idx >= _COVID[0]) & (idx <= _COVID[1])
+    ok = ~np.isnan(diff) & ~closed[12:] & ~closed[:-12]
     return float(diff[ok].mean()) if ok.any() else float("nan")
 
 
