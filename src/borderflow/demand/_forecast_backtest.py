@@ -9,7 +9,7 @@ prediction intervals.
 Baselines:
 
 * **seasonal naive**: the count of the same month a year earlier (the most recent one
-  at or before the origin);
+  at or before the origin that BTS reported);
 * **profile x level**: the mean of the last 3 months times the seasonal profile of the
   most recent clean calendar year (same exclusion rule as the model), i.e. the share of
   each month in that year, relative to the share of the last 3 months.
@@ -167,8 +167,12 @@ def _seasonal_naive(s: MonthlySeries, o: int, target: int) -> float:
     lag = target - 12
     while lag > o:
         lag -= 12
-    v = _value(s, lag)
-    return 0.0 if np.isnan(v) else v
+    while lag >= _mi(s.start):  # a month BTS did not report: the year before it
+        v = _value(s, lag)
+        if not np.isnan(v):
+            return v
+        lag -= 12
+    return 0.0
 
 
 def _profile_level(s: MonthlySeries, o: int, targets: Sequence[int]) -> list[float]:
