@@ -56,6 +56,11 @@ _PROFILE_DISTORTED_LAST = date(2022, 10, 1)
 PROFILE_YEARS = 5
 #: Recent clean calendar years used to fit the calendar (working-day, Easter) effects.
 CALENDAR_YEARS = 8
+#: Fit calendar effects (weekday mix, February length, Easter); off only in ablations.
+CALENDAR = True
+#: Add a 12-month window average as a third level member.  Off: tried and rejected (it
+#: lags a level that is still moving; docs/validation-forecast.md, ablations).
+WINDOW_MEMBER = False
 #: Months of level history given to the level models (8 years).
 LEVEL_WINDOW = 96
 #: Post-closure months needed before the level models use only post-closure history.
@@ -315,9 +320,7 @@ def _clean_years(idx: npt.NDArray[np.int64], z: FloatArray) -> list[int]:
     return out
 
 
-def _seasonal_model(
-    idx: npt.NDArray[np.int64], z: FloatArray, calendar: bool = True
-) -> tuple[FloatArray, FloatArray]:
+def _seasonal_model(idx: npt.NDArray[np.int64], z: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Month-of-year effects and calendar coefficients on the log scale.
 
     The calendar coefficients (see :func:`calendar_regressors`) are fitted by least
@@ -332,7 +335,7 @@ def _seasonal_model(
         return np.zeros(12), beta
     blocks = [z[k : k + 12] - z[k : k + 12].mean() for k in starts]
     xs = [calendar_regressors(idx[k : k + 12]) for k in starts]
-    if calendar and len(starts) >= 3:
+    if CALENDAR and len(starts) >= 3:
         use = slice(-CALENDAR_YEARS, None)
         r = np.concatenate(blocks[use])
         x = np.concatenate(xs[use])
@@ -379,7 +382,7 @@ def _level_forecast(
     x: FloatArray, h: int, levels: Sequence[int]
 ) -> tuple[dict[str, FloatArray], str]:
     """Forecast the deseasonalised log level ``h`` months ahead with intervals."""
-    from statsforecast.models import AutoETS, Naive
+    from statsforecast.models import AutoETS, Naive, WindowAverage
 
     lv = sorted(set(int(v) for v in levels))
     with warnings.catch_warnings():
@@ -402,8 +405,13 @@ def _level_forecast(
                     outs.append({k: np.asarray(v, dtype=np.float64) for k, v in f.items()})
                     names.append(name)
             if outs:
-                keys = outs[0].keys()
-                return {k: np.mean([o[k] for o in outs], axis=0) for k in keys}, "+".join(names)
+                res = {k: np.mean([o[k] for o in outs], axis=0) for k in outs[0]}
+                if WINDOW_MEMBER:  # moves point and intervals alike on the log scale
+                    wa = WindowAverage(window_size=min(12, len(x))).forecast(y=x, h=h)["mean"]
+                    shift = (np.asarray(wa, dtype=np.float64) - res["mean"]) / (len(outs) + 1)
+                    res = {k: v + shift for k, v in res.items()}
+                    names.append("wa12")
+                return res, "+".join(names)
         f = Naive().forecast(y=x.astype(np.float64), h=h, level=lv)
         out = {k: np.asarray(v, dtype=np.float64) for k, v in f.items()}
         for k in out:  # a flat or tiny history has no error estimate: give none
