@@ -126,7 +126,12 @@ ABLATIONS: tuple[tuple[str, dict[str, object]], ...] = (
     ("final model", {}),
     ("no calendar effects", {"CALENDAR": False}),
     ("3 profile years instead of 5", {"PROFILE_YEARS": 3}),
+    ("+ fixed-date holidays on weekdays as a calendar regressor", {"HOLIDAYS": True}),
     ("+ 12-month window average as a third level member", {"WINDOW_MEMBER": True}),
+    (
+        "+ 3-month window average as a third level member",
+        {"WINDOW_MEMBER": True, "WINDOW_MONTHS": 3},
+    ),
     ("level fitted across the closure gap (pre-2020 level kept)", {"POST_COVID_MIN": 10**9}),
     ("closure months kept as data (no COVID handling)", {"_COVID": (0, -1)}),
 )
@@ -150,6 +155,7 @@ def ablation_table(con: object) -> list[str]:
         saved = {k: getattr(impl, k) for k in patch}
         for k, v in patch.items():
             setattr(impl, k, v)
+        impl._calendar_table.cache_clear()
         try:
             cells = []
             for origins in sets.values():
@@ -160,6 +166,7 @@ def ablation_table(con: object) -> list[str]:
         finally:
             for k, v in saved.items():
                 setattr(impl, k, v)
+            impl._calendar_table.cache_clear()
         lines.append(f"| {label} | {' | '.join(cells)} |")
     return lines
 

@@ -100,3 +100,31 @@ def test_unknown_port_or_measure_is_a_lookup_error(con) -> None:
     assert n == 0
     with pytest.raises(LookupError, match="Trains"):
         forecast_monthly(con, "3814", "Trains", 12)
+
+
+def test_unreported_months_are_zero_only_where_the_port_reported(con) -> None:
+    from borderflow.demand import load_series
+
+    # Detroit (3801) Pedestrians: BTS rows stop in 2021-11 though the port keeps
+    # reporting its other measures, so the months after are zeros BTS left out.
+    _, filled = load_series(con, port_code="3801", measures=["Pedestrians"])
+    _, raw = load_series(con, port_code="3801", measures=["Pedestrians"], fill_zeros=False)
+    f, r = filled[0], raw[0]
+    rows = dict(
+        con.execute(
+            "SELECT month, value FROM bts_crossings WHERE port_code='3801' "
+            "AND measure='Pedestrians'"
+        ).fetchall()
+    )
+    ported = {
+        m
+        for (m,) in con.execute(
+            "SELECT DISTINCT month FROM bts_crossings WHERE port_code='3801'"
+        ).fetchall()
+    }
+    for month, fv, rv in zip(f.months(), f.values, r.values, strict=True):
+        if month in rows:
+            assert fv == rv == rows[month]
+        else:
+            assert np.isnan(rv)
+            assert (fv == 0.0) if month in ported else np.isnan(fv)

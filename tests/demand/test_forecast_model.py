@@ -124,3 +124,34 @@ def test_calendar_regressors_count_days() -> None:
     # Deviations average to zero over the 400-year cycle for each calendar month.
     idx = np.arange(_mi(date(1800, 1, 1)), _mi(date(2200, 1, 1)))
     np.testing.assert_allclose(calendar_regressors(idx).mean(axis=0), 0.0, atol=1e-9)
+
+
+def test_sparse_seasonal_series_repeats_last_open_year() -> None:
+    # A summer-only service (May-Sep), zero the rest of the year: the log model does not
+    # suit it; the forecast is last open year's same month, and the closure is skipped.
+    start = date(2015, 1, 1)
+    n = _mi(date(2021, 12, 1)) - _mi(start) + 1
+    vals = np.zeros(n)
+    for k in range(n):
+        i = _mi(start) + k
+        if 4 <= i % 12 <= 8:
+            vals[k] = 1000.0 + 10 * (i // 12 - 2015)
+    f = forecast_series(MonthlySeries("9999", "Train Passengers", start, vals), 12)
+    assert f.model == "seasonal-naive"
+    got = [p.value for p in f.points]
+    # Summers 2020 and 2021 fall in the closure: 2022 repeats 2019.
+    assert got == [1000.0 + 10 * 4 if 4 <= k <= 8 else 0.0 for k in range(12)]
+    for p in f.points:
+        assert 0 <= p.lo95 <= p.lo80 <= p.value <= p.hi80 <= p.hi95
+
+
+def test_guard_caps_runaway_forecasts() -> None:
+    from borderflow.demand._forecast import GUARD
+
+    # A series that doubles every year: the trend would run away; the guard holds it.
+    start = date(2012, 1, 1)
+    n = _mi(date(2019, 12, 1)) - _mi(start) + 1
+    vals = 100.0 * 2.0 ** (np.arange(n) / 12.0) * SEASON[np.arange(n) % 12]
+    f = forecast_series(MonthlySeries("9999", "Trucks", start, vals), 24)
+    cap = GUARD * vals[-36:].max()
+    assert max(p.hi95 for p in f.points) <= cap + 1e-6

@@ -58,13 +58,23 @@ PROFILE_YEARS = 5
 CALENDAR_YEARS = 8
 #: Fit calendar effects (weekday mix, February length, Easter); off only in ablations.
 CALENDAR = True
+#: Count fixed-date holidays that fall on a weekday as a calendar regressor.  Off: tried
+#: and rejected (no gain on the selection origins; docs/validation-forecast.md).
+HOLIDAYS = False
 #: Add a 12-month window average as a third level member.  Off: tried and rejected (it
 #: lags a level that is still moving; docs/validation-forecast.md, ablations).
 WINDOW_MEMBER = False
+#: Months averaged by that window member.
+WINDOW_MONTHS = 12
 #: Months of level history given to the level models (8 years).
 LEVEL_WINDOW = 96
 #: Post-closure months needed before the level models use only post-closure history.
 POST_COVID_MIN = 12
+#: Median monthly count (last 24 open months) from which the log-scale model is used.
+REGULAR_MIN = 20.0
+#: A forecast month never exceeds GUARD x the largest count of the 36 months before the
+#: origin (a guard against runaway fits, documented in docs/forecasts.md).
+GUARD = 2.0
 #: Horizons accepted [months].
 MAX_HORIZON = 24
 
@@ -94,7 +104,8 @@ class MonthlySeries:
         First month (first day) of ``values``.
     values
         Count per month [count/month] from ``start`` on, one entry per calendar month;
-        ``nan`` where BTS has no row for that month.
+        0 where the port reported other measures but not this one, ``nan`` where the
+        port reported nothing that month.
     """
 
     port_code: str
@@ -176,8 +187,14 @@ def _easter(year: int) -> date:
     return date(year, month, day)
 
 
-def _raw_calendar(i: int) -> tuple[float, float, float, float, float]:
-    """Weekdays (Mon-Fri), days, and 'Easter Sunday falls in this month' for month ``i``."""
+#: Fixed-date public holidays of the U.S. or Canada (month, day): New Year, Canada Day,
+#: Independence Day, Veterans/Remembrance Day, Christmas, Boxing Day.  On a weekday they
+#: take a working day out of the month; on a weekend they do not.
+_FIXED_HOLIDAYS = ((1, 1), (7, 1), (7, 4), (11, 11), (12, 25), (12, 26))
+
+
+def _raw_calendar(i: int) -> tuple[float, ...]:
+    """Return the raw calendar regressors of month ``i`` (see :func:`calendar_regressors`)."""
     first = _month(i)
     nxt = _month(i + 1)
     days = (nxt - first).days
@@ -185,7 +202,15 @@ def _raw_calendar(i: int) -> tuple[float, float, float, float, float]:
     counts = [sum(1 for k in range(days) if (wd0 + k) % 7 == w) for w in range(7)]
     easter = _easter(first.year)
     in_month = float(easter.year == first.year and easter.month == first.month)
-    return float(sum(counts[:4])), float(counts[4]), float(counts[5]), float(days), in_month
+    cols = [float(sum(counts[:4])), float(counts[4]), float(counts[5]), float(days), in_month]
+    if HOLIDAYS:
+        hol = sum(
+            1
+            for m, d in _FIXED_HOLIDAYS
+            if m == first.month and date(first.year, m, d).weekday() < 5
+        )
+        cols.append(float(hol))
+    return tuple(cols)
 
 
 _CAL_FIRST = _mi(date(1800, 1, 1))
@@ -207,10 +232,12 @@ def _calendar_table() -> FloatArray:
 def calendar_regressors(idx: npt.NDArray[np.int64]) -> FloatArray:
     """Calendar regressors of months ``idx``, centred on their calendar month's mean.
 
-    Columns: weekdays (Mon-Fri) in the month, days in the month (non-zero in February
-    only), and whether Easter Sunday falls in the month (March/April).  Trucks cross on
-    working days and families travel over Easter, so these move a month's count by a few
-    percent from year to year, which the seasonal profile alone cannot show.
+    Columns: Mondays-Thursdays, Fridays and Saturdays in the month (Sundays follow from
+    the days), days in the month (non-zero in February only), whether Easter Sunday
+    falls in the month (March/April), and, if ``HOLIDAYS``, fixed-date holidays on a
+    weekday.  Trucks cross on working days and families travel on weekends and over
+    Easter, so these move a month's count by a few percent from year to year, which the
+    seasonal profile alone cannot show.
     """
     k = np.asarray(idx, dtype=np.int64) - _CAL_FIRST
     if len(k) and (k.min() < 0 or k.max() >= _CAL_LAST - _CAL_FIRST):
@@ -247,6 +274,7 @@ def load_series(
     port_code: str | None = None,
     measures: Sequence[str] | None = None,
     border: str = "US-Canada",
+    fill_zeros: bool = True,
 ) -> tuple[date, list[MonthlySeries]]:
     """Read monthly series from the warehouse, truncated at ``as_of``.
 
@@ -264,6 +292,9 @@ def load_series(
         BTS measure names (exact); ``None`` for all.
     border
         ``"US-Canada"`` or ``"US-Mexico"``.
+    fill_zeros
+        Count a month the port reported without this measure as 0 (BTS leaves zero
+        rows out); ``False`` keeps every month without a row ``nan`` (for scoring).
 
     Returns
     -------
@@ -282,6 +313,17 @@ def load_series(
         [border, origin, port_code, list(measures) if measures is not None else None],
     ).fetchall()
     end = _mi(origin)
+    # A month the port reported but not this measure is a zero BTS left out; a month the
+    # port reported nothing stays unknown (nan).
+    reported: dict[str, set[int]] = {}
+    for pc, month in con.execute(
+        """
+        SELECT DISTINCT port_code, month FROM bts_crossings
+        WHERE border = $1 AND month <= $2 AND ($3 IS NULL OR port_code = $3)
+        """,
+        [border, origin, port_code],
+    ).fetchall():
+        reported.setdefault(pc, set()).add(_mi(_as_date(month)))
     out: list[MonthlySeries] = []
     key: tuple[str, str] | None = None
     buf: list[tuple[int, float]] = []
@@ -291,6 +333,9 @@ def load_series(
             return
         s = buf[0][0]
         vals = np.full(end - s + 1, np.nan)
+        for i in reported.get(key[0], ()) if fill_zeros else ():
+            if i >= s:
+                vals[i - s] = 0.0
         for i, v in buf:
             vals[i - s] = v
         out.append(MonthlySeries(key[0], key[1], _month(s), vals))
@@ -407,16 +452,109 @@ def _level_forecast(
             if outs:
                 res = {k: np.mean([o[k] for o in outs], axis=0) for k in outs[0]}
                 if WINDOW_MEMBER:  # moves point and intervals alike on the log scale
-                    wa = WindowAverage(window_size=min(12, len(x))).forecast(y=x, h=h)["mean"]
+                    wa = WindowAverage(window_size=min(WINDOW_MONTHS, len(x))).forecast(y=x, h=h)[
+                        "mean"
+                    ]
                     shift = (np.asarray(wa, dtype=np.float64) - res["mean"]) / (len(outs) + 1)
                     res = {k: v + shift for k, v in res.items()}
-                    names.append("wa12")
+                    names.append(f"wa{WINDOW_MONTHS}")
                 return res, "+".join(names)
         f = Naive().forecast(y=x.astype(np.float64), h=h, level=lv)
         out = {k: np.asarray(v, dtype=np.float64) for k, v in f.items()}
         for k in out:  # a flat or tiny history has no error estimate: give none
             out[k] = np.where(np.isfinite(out[k]), out[k], out["mean"])
         return out, "naive"
+
+
+def _points(
+    fidx: npt.NDArray[np.int64],
+    mean: FloatArray,
+    lo80: FloatArray,
+    hi80: FloatArray,
+    lo95: FloatArray,
+    hi95: FloatArray,
+) -> tuple[ForecastPoint, ...]:
+    """Assemble points, forcing 0 <= lo95 <= lo80 <= value <= hi80 <= hi95."""
+    return tuple(
+        ForecastPoint(
+            _month(int(i)),
+            float(mean[k]),
+            float(min(lo80[k], mean[k])),
+            float(max(hi80[k], mean[k])),
+            float(min(lo95[k], lo80[k], mean[k])),
+            float(max(hi95[k], hi80[k], mean[k])),
+        )
+        for k, i in enumerate(fidx)
+    )
+
+
+def _recent_open(idx: npt.NDArray[np.int64], vals: FloatArray, n: int) -> FloatArray:
+    """Return the last ``n`` months outside the closure (``nan`` where not reported)."""
+    open_ = (idx < _COVID[0]) | (idx > _COVID[1])
+    return vals[open_][-n:]
+
+
+def _is_regular(idx: npt.NDArray[np.int64], vals: FloatArray) -> bool:
+    """Whether a series suits the log-scale model.
+
+    Regular: at least 24 open months up to the origin, at most 2 of the last 24 without
+    a positive count, and a median of at least ``REGULAR_MIN`` per month.  Others (a
+    summer-only train, a port with a handful of pedestrians, a new series) take the
+    seasonal-naive path.
+    """
+    last = _recent_open(idx, vals, 24)
+    if len(last) < 24:
+        return False
+    # Up to 2 zero or unreported months are missing reports at a busy port (dropped).
+    if int((np.nan_to_num(last) <= 0).sum()) > 2:
+        return False
+    return bool(np.nanmedian(last) >= REGULAR_MIN)
+
+
+def _small_series_forecast(
+    series: MonthlySeries,
+    org: date,
+    idx: npt.NDArray[np.int64],
+    vals: FloatArray,
+    fidx: npt.NDArray[np.int64],
+) -> MonthlyForecast:
+    """Seasonal naive on counts for sparse, small or short series, with empirical intervals.
+
+    The forecast of a month is the count of the same calendar month in the most recent
+    open year (closure months skipped; a month not reported counts as 0).  The 80 % and
+    95 % intervals are that count plus the 10/90 and 2.5/97.5 % quantiles of the
+    year-on-year changes over the last 36 open months (at least +-50 % of the count
+    when fewer than 12 changes exist), clipped at 0.
+    """
+    filled = np.nan_to_num(vals, nan=0.0)
+    by_month = {int(i): float(v) for i, v in zip(idx, filled, strict=True)}
+    open_ = (idx < _COVID[0]) | (idx > _COVID[1])
+    o = int(idx[-1])
+
+    def last_year(t: int) -> float:
+        lag = t - 12
+        while lag > o:
+            lag -= 12
+        while lag >= idx[0]:
+            if not _COVID[0] <= lag <= _COVID[1]:
+                return by_month.get(lag, 0.0)
+            lag -= 12
+        return float(np.mean(filled[open_][-12:])) if open_.any() else 0.0
+
+    mean = np.array([last_year(int(t)) for t in fidx])
+    pairs = [
+        by_month[int(t)] - by_month[int(t) - 12]
+        for t in idx[open_][-36:]
+        if int(t) - 12 in by_month and not _COVID[0] <= int(t) - 12 <= _COVID[1]
+    ]
+    if len(pairs) >= 12:
+        q = np.quantile(pairs, [0.025, 0.10, 0.90, 0.975])
+        lo95, lo80, hi80, hi95 = (np.maximum(mean + qk, 0.0) for qk in q)
+    else:
+        lo80, hi80 = mean * 0.5, mean * 1.5
+        lo95, hi95 = mean * 0.25, mean * 2.0
+    pts = _points(fidx, mean, lo80, hi80, lo95, hi95)
+    return MonthlyForecast(series.port_code, series.measure, org, "seasonal-naive", pts)
 
 
 def forecast_series(
@@ -464,34 +602,27 @@ def forecast_series(
         pts = tuple(ForecastPoint(m, 0.0, 0.0, 0.0, 0.0, 0.0) for m in months)
         return MonthlyForecast(series.port_code, series.measure, org, "zero", pts)
     idx = np.arange(s0, s0 + len(vals), dtype=np.int64)
-    z = np.log1p(vals)
+    fidx = np.arange(o + 1, o + 1 + horizon, dtype=np.int64)
+    if not _is_regular(idx, vals):
+        return _small_series_forecast(series, org, idx, vals, fidx)
+    # A zero month at a port this busy is a missing report, not traffic: drop it.
+    z = np.log1p(np.where(vals > 0, vals, np.nan))
     prof, beta = _seasonal_model(idx, z)
     d = z - prof[idx % 12] - calendar_regressors(idx) @ beta
     x = _level_history(idx, d)
-    if len(x) == 0:
-        pts = tuple(ForecastPoint(m, 0.0, 0.0, 0.0, 0.0, 0.0) for m in months)
-        return MonthlyForecast(series.port_code, series.measure, org, "zero", pts)
     f, name = _level_forecast(x, horizon, lv)
-    fidx = np.arange(o + 1, o + 1 + horizon, dtype=np.int64)
     fut = prof[fidx % 12] + calendar_regressors(fidx) @ beta
+    # Guard against a runaway fit (a level jump read as a trend): no month above
+    # GUARD x the largest count of the last 36 months.
+    cap = GUARD * float(np.nanmax(vals[-36:]))
 
     def back(a: FloatArray) -> FloatArray:
-        return np.maximum(np.expm1(a + fut), 0.0)
+        return np.clip(np.expm1(a + fut), 0.0, cap)
 
     mean = back(f["mean"])
     lo80, hi80 = back(f["lo-80"]), back(f["hi-80"])
     lo95, hi95 = back(f["lo-95"]), back(f["hi-95"])
-    pts = tuple(
-        ForecastPoint(
-            months[k],
-            float(mean[k]),
-            float(min(lo80[k], mean[k])),
-            float(max(hi80[k], mean[k])),
-            float(min(lo95[k], lo80[k], mean[k])),
-            float(max(hi95[k], hi80[k], mean[k])),
-        )
-        for k in range(horizon)
-    )
+    pts = _points(fidx, mean, lo80, hi80, lo95, hi95)
     return MonthlyForecast(series.port_code, series.measure, org, name, pts)
 
 

@@ -238,8 +238,12 @@ def backtest(
     """
     if ports is None:
         ports = {m: busiest_ports(con, m) for m in measures}
-    _, all_series = load_series(con, measures=list(measures))
-    by_key = {(s.port_code, s.measure): s for s in all_series}
+    # The model sees what production sees (unreported months filled as BTS zeros);
+    # scores and baselines use only months BTS reported.
+    _, filled = load_series(con, measures=list(measures))
+    _, raw = load_series(con, measures=list(measures), fill_zeros=False)
+    by_key = {(s.port_code, s.measure): s for s in raw}
+    model_in = {(s.port_code, s.measure): s for s in filled}
     rows: list[BacktestRow] = []
     jobs = [(m, p, o) for m in measures for p in ports[m] for o in origins]
     for n, (m, p, origin) in enumerate(jobs):
@@ -252,7 +256,8 @@ def backtest(
         targets = [t for t in range(o + 1, o + horizon + 1) if not np.isnan(_value(s, t))]
         if not targets:
             continue
-        hist = MonthlySeries(s.port_code, s.measure, s.start, s.values[: o - _mi(s.start) + 1])
+        sf = model_in[(p, m)]
+        hist = MonthlySeries(sf.port_code, sf.measure, sf.start, sf.values[: o - _mi(sf.start) + 1])
         f = forecast_series(hist, horizon, origin=origin)
         pl = _profile_level(s, o, targets)
         scale = _mase_scale(s, o)
