@@ -41,6 +41,19 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
+# statsforecast compiles with numba, which reads its cache folder once, at import: set
+# it before statsforecast is first imported (lazily, in _level_forecast), as the
+# simulation kernel does.  Values already set (Makefile, tests) are kept.
+_REPO = Path(__file__).resolve().parents[3]
+if not os.environ.get("NUMBA_CACHE_DIR"):
+    _base = (
+        _REPO / ".cache"
+        if (_REPO / "pyproject.toml").is_file()
+        else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "borderflow"
+    )
+    os.environ["NUMBA_CACHE_DIR"] = str(_base / "numba")
+os.environ.setdefault("NIXTLA_NUMBA_CACHE", "1")
+
 #: First and last month of the COVID closure of the land border to non-essential travel
 #: (U.S. restrictions of 2020-03-21, lifted for vaccinated travellers on 2021-11-08).
 COVID_FIRST = date(2020, 3, 1)
@@ -707,7 +720,6 @@ def forecast_all(
     tuple
         The origin and one :class:`MonthlyForecast` per series, ordered by port, measure.
     """
-    _numba_cache()
     origin, series = load_series(con, as_of=as_of, border=border, measures=measures)
     out: list[MonthlyForecast] = []
     for k, s in enumerate(series):
@@ -715,13 +727,6 @@ def forecast_all(
         if progress is not None:
             progress(k + 1, len(series))
     return origin, out
-
-
-def _numba_cache() -> None:
-    """Keep statsforecast's compiled kernels in the project cache (as the sim kernel)."""
-    os.environ.setdefault("NIXTLA_NUMBA_CACHE", "1")
-    if "NUMBA_CACHE_DIR" not in os.environ:
-        os.environ["NUMBA_CACHE_DIR"] = str(Path.home() / ".cache" / "borderflow" / "numba")
 
 
 def forecast_rows(
