@@ -2,13 +2,15 @@
 
 Method (see ``docs/forecasts.md``): on the log scale, ``log1p(count)`` is split into a
 **seasonal profile** (month-of-year effects from recent clean calendar years, pre-2020
-years included) and a **deseasonalised level**.  The level is forecast by statsforecast
-models (AutoETS with an optional damped trend, and AutoTheta, averaged); the COVID
-closure (2020-03 to 2021-11) is removed from the level history, and the level is fitted
-on the months after the closure once there are enough of them, so the 2019 level never
-anchors a post-2021 forecast and the pre-2020 shape still informs the seasons.
-Prediction intervals are the models' own (additive on the log scale) and are carried
-back with ``expm1``, so they are asymmetric in counts and never negative.
+years included), **calendar effects** (weekday mix, February length, Easter; fitted by
+least squares) and a **deseasonalised level**.  The level is forecast by two
+statsforecast models averaged (AutoETS with no or a damped trend, and a level-only
+AutoETS); the COVID closure (2020-03 to 2021-11) is removed from the level history, and
+the level is fitted on the months after the closure once there are enough of them, so
+the 2019 level never anchors a post-2021 forecast while the pre-2020 shape still informs
+the seasons.  Prediction intervals are the models' own (additive on the log scale)
+carried back with ``expm1``: asymmetric in counts and never negative.  Sparse, small or
+short series take a seasonal-naive path; inactive ones are forecast as 0.
 """
 
 from __future__ import annotations
