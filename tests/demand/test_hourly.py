@@ -189,11 +189,23 @@ def test_future_month_uses_labelled_stand_in(con: duckdb.DuckDBPyConnection) -> 
         "'Personal Vehicles' AND month(month) = 7 ORDER BY month DESC LIMIT 1"
     ).fetchone()
     assert mc.value == latest and mc.basis == "assumption"
-    assert "stand-in" in mc.source
+    assert "beyond the 24-month forecast" in mc.source
     d = hourly_demand(con, "3005", date(2031, 7, 1))
     assert d.demand_basis == "assumption"
     ob = hourly_demand(con, "3005", date(2019, 7, 1))
     assert ob.demand_basis == "observed month"
+
+
+def test_month_within_two_years_uses_the_forecast(con: duckdb.DuckDBPyConnection) -> None:
+    from borderflow.demand import forecast_monthly
+
+    month = date(2024, 7, 1)  # five months after the shipped data end (2024-02)
+    mc = monthly_count(con, "3004", "Personal Vehicles", month)
+    _, fc = forecast_monthly(con, "3004", "Personal Vehicles", 24)
+    point = next(p for p in fc.points if p.month == month)
+    assert mc.basis == "forecast" and mc.value == round(point.value)
+    assert "80% interval" in mc.source
+    assert hourly_demand(con, "3005", date(2024, 7, 12)).demand_basis == "forecast"
 
 
 def test_canada_bound_is_labelled_assumption(con: duckdb.DuckDBPyConnection) -> None:

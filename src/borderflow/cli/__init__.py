@@ -6,6 +6,7 @@ from borderflow.cli import (  # noqa: F401
     _closure,
     _data,
     _demand,
+    _forecast,
     _service,
     _sim,
 )

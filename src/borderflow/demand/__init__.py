@@ -1,12 +1,14 @@
 """Demand: from monthly counts to arrivals per port, direction, class and hour; forecasts.
 
-Public API: the split rule (:func:`split_shares`, one BTS port code's traffic shared among
-its crossings), peak-hour demand (:func:`peak_hour_demand`), and hourly demand
-(:func:`hourly_demand`: monthly count -> days -> lane classes -> local clock hours, each
-month's total preserved exactly) with its calendar, profiles and lane-class shares.
+- the split rule (:func:`split_shares`: one BTS port code's traffic shared among its
+  crossings) and peak-hour demand (:func:`peak_hour_demand`);
+- hourly demand (:func:`hourly_demand`: monthly count -> days -> lane classes -> local
+  clock hours, each month's total preserved exactly) with its calendar, profiles and
+  lane-class shares (``docs/demand.md``);
+- monthly traffic forecasts (:func:`forecast_monthly`, :func:`forecast_all`) and their
+  backtest (:func:`backtest`), ``docs/forecasts.md``.
 """
 
-# --- hourly demand (calendar, profiles, lane-class shares) ---------------------------------
 from borderflow.demand._calendar import (
     HOLIDAY_SOURCE,
     STATE_TIME_ZONES,
@@ -14,6 +16,26 @@ from borderflow.demand._calendar import (
     day_hours,
     day_info,
     port_timezone,
+)
+from borderflow.demand._forecast import (
+    COVID_FIRST,
+    COVID_LAST,
+    ForecastPoint,
+    MonthlyForecast,
+    MonthlySeries,
+    forecast_all,
+    forecast_monthly,
+    forecast_rows,
+    forecast_series,
+    latest_month,
+    load_series,
+)
+from borderflow.demand._forecast_backtest import (
+    BacktestResult,
+    BacktestRow,
+    backtest,
+    busiest_ports,
+    monthly_origins,
 )
 from borderflow.demand._hourly import (
     DEMAND_BASES,
@@ -29,7 +51,11 @@ from borderflow.demand._hourly import (
     open_hours,
     shipped_profiles,
 )
-from borderflow.demand._peak import PEAK_HOUR_FACTOR, PeakHourDemand, peak_hour_demand
+from borderflow.demand._peak import (
+    PEAK_HOUR_FACTOR,
+    PeakHourDemand,
+    peak_hour_demand,
+)
 from borderflow.demand._profiles import (
     HOURLY_PROFILES,
     DailyProfile,
@@ -37,11 +63,21 @@ from borderflow.demand._profiles import (
     learn_daily_profile,
     learn_profiles,
 )
-from borderflow.demand._shares import ClassShares, Share, class_shares, measured_nexus_share
-from borderflow.demand._split import SPLIT_RULE, SplitShare, split_shares
+from borderflow.demand._shares import (
+    ClassShares,
+    Share,
+    class_shares,
+    measured_nexus_share,
+)
+from borderflow.demand._split import (
+    SPLIT_RULE,
+    SplitShare,
+    split_shares,
+)
 
 __all__ = [
-    # hourly demand
+    "COVID_FIRST",
+    "COVID_LAST",
     "DEMAND_BASES",
     "DEMAND_MEASURES",
     "HOLIDAY_SOURCE",
@@ -49,27 +85,41 @@ __all__ = [
     "PEAK_HOUR_FACTOR",
     "SPLIT_RULE",
     "STATE_TIME_ZONES",
+    "BacktestResult",
+    "BacktestRow",
     "ClassShares",
     "DailyProfile",
     "DayDemand",
     "DayInfo",
     "DemandRow",
+    "ForecastPoint",
     "HourlyProfile",
     "MonthlyCount",
+    "MonthlyForecast",
+    "MonthlySeries",
     "PeakHourDemand",
     "Share",
     "SplitShare",
+    "backtest",
+    "busiest_ports",
     "class_shares",
     "day_hours",
     "day_info",
+    "forecast_all",
+    "forecast_monthly",
+    "forecast_rows",
+    "forecast_series",
     "hourly_demand",
     "largest_remainder",
+    "latest_month",
     "learn_daily_profile",
     "learn_profiles",
+    "load_series",
     "measured_nexus_share",
     "month_demand",
     "monthly_count",
     "monthly_counts",
+    "monthly_origins",
     "open_hours",
     "peak_hour_demand",
     "port_timezone",

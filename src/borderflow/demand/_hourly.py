@@ -25,6 +25,7 @@ from typing import Any
 
 from borderflow.data import Crossing, Registry, load_registry
 from borderflow.demand._calendar import HOLIDAY_SOURCE, day_hours, day_info, port_timezone
+from borderflow.demand._forecast import MonthlyForecast, forecast_monthly
 from borderflow.demand._profiles import (
     GAP_SHARE,
     HOURLY_PROFILES,
@@ -117,12 +118,47 @@ class MonthlyCount:
     source: str
 
 
-def _stand_in_month(con: Any, port_code: str, measure: str, month: date) -> MonthlyCount:
-    """Stand in for a month without a BTS count: same calendar month of the latest year with one.
+#: Forecasts of (port code, measure, last month in the warehouse), computed once.
+_FORECASTS: dict[tuple[str, str, date], MonthlyForecast | None] = {}
 
-    This is the forecast hook: when ``borderflow.demand.forecast_monthly`` is merged,
-    return its value here (basis ``"forecast"``).
+
+def _forecast_month(con: Any, port_code: str, measure: str, month: date) -> MonthlyCount | None:
+    """Return the month's count from the monthly forecast (24 months ahead at most), or None."""
+    row = con.execute("SELECT max(month) FROM bts_crossings").fetchone()
+    latest = row[0] if row else None
+    if latest is None or not 0 < _months(latest, month) <= 24:
+        return None
+    key = (port_code, measure, latest)
+    if key not in _FORECASTS:
+        try:
+            _FORECASTS[key] = forecast_monthly(con, port_code, measure, 24)[1]
+        except LookupError:  # the port never reported this measure
+            _FORECASTS[key] = None
+    fc = _FORECASTS[key]
+    point = next((p for p in fc.points if p.month == month), None) if fc else None
+    if fc is None or point is None:
+        return None
+    return MonthlyCount(
+        port_code,
+        measure,
+        month,
+        round(point.value),
+        "forecast",
+        f"no BTS count for {month:%Y-%m}: monthly forecast from {fc.origin:%Y-%m} "
+        f"({fc.model}; 80% interval {point.lo80:,.0f} to {point.hi80:,.0f}; docs/forecasts.md)",
+    )
+
+
+def _stand_in_month(con: Any, port_code: str, measure: str, month: date) -> MonthlyCount:
+    """Count for a month without a BTS count: the forecast, else a labelled stand-in.
+
+    Up to 24 months after the warehouse's last month the monthly forecast
+    (:func:`~borderflow.demand.forecast_monthly`, basis ``"forecast"``); further out, the
+    same calendar month of the latest year with a count (basis ``"assumption"``).
     """
+    fc = _forecast_month(con, port_code, measure, month)
+    if fc is not None:
+        return fc
     row = con.execute(
         "SELECT month, value FROM bts_crossings WHERE port_code = ? AND measure = ? "
         "AND month(month) = ? ORDER BY month DESC LIMIT 1",
@@ -143,8 +179,8 @@ def _stand_in_month(con: Any, port_code: str, measure: str, month: date) -> Mont
         month,
         int(row[1]),
         "assumption",
-        f"no BTS count for {month:%Y-%m}: same month of the latest year with one "
-        f"({row[0]:%Y-%m}, {int(row[1]):,}), unscaled (stand-in until a forecast is used)",
+        f"no BTS count for {month:%Y-%m} and beyond the 24-month forecast: same month of the "
+        f"latest year with one ({row[0]:%Y-%m}, {int(row[1]):,}), unscaled",
     )
 
 
@@ -155,8 +191,9 @@ def monthly_counts(
 
     The ONE place that decides where a month's demand comes from. Months in the
     warehouse (``bts_crossings``) are ``"observed month"`` (a measure BTS leaves out of a
-    month the port reported is 0); later months come from :func:`_stand_in_month` (same
-    month of the latest year with data, ``"assumption"``; the forecast hook), except at a
+    month the port reported is 0); later months come from :func:`_stand_in_month` (the monthly
+    forecast up to 24 months ahead, ``"forecast"``; then the same month of the latest year
+    with data, ``"assumption"``), except at a
     port that stopped reporting more than :data:`STOPPED_MONTHS` months before the
     warehouse's latest month (0, ``"assumption"``).
 
