@@ -2,7 +2,10 @@
 
 Public API: the booth sizing rule ``booths-from-peak-hour v1``
 (:func:`booths_from_peak_hour`, :func:`size_crossing_booths`, :func:`sized_booths`);
-every value it produces carries :data:`SIZING_LABEL`.
+every value it produces carries :data:`SIZING_LABEL`. What-ifs against a baseline with
+paired replications (:func:`whatif`, the change language of :func:`apply_changes`), the
+staffing optimiser (:func:`optimise_schedule`) and resumable sweeps on local processes
+or Dask (:func:`run_sweep`); see ``docs/planning.md``.
 """
 
 from borderflow.plan._sizing import (
@@ -17,6 +20,36 @@ from borderflow.plan._sizing import (
     sized_booths,
 )
 
+# --- what-ifs, staffing optimiser, sweeps (planning helper) -------------------------------
+from borderflow.plan._backends import Backend, DaskBackend, LocalBackend
+from borderflow.plan._changes import (
+    Change,
+    ChangeError,
+    apply_changes,
+    combine_directions,
+    nexus_share,
+    parse_change,
+    read_overlay,
+)
+from borderflow.plan._optimise import (
+    Comparison,
+    OptimiseError,
+    OptimiseResult,
+    evaluate_schedule,
+    optimise_schedule,
+    with_schedule,
+)
+from borderflow.plan._sweep import (
+    Parameter,
+    Sweep,
+    SweepError,
+    SweepRun,
+    load_sweep,
+    read_sweep,
+    run_sweep,
+)
+from borderflow.plan._whatif import WhatIfResult, paired_ci, whatif
+
 __all__ = [
     "SERVICE_TIMES",
     "SIZING_LABEL",
@@ -27,4 +60,31 @@ __all__ = [
     "booths_from_peak_hour",
     "size_crossing_booths",
     "sized_booths",
+    # what-ifs, staffing optimiser, sweeps
+    "Backend",
+    "Change",
+    "ChangeError",
+    "Comparison",
+    "DaskBackend",
+    "LocalBackend",
+    "OptimiseError",
+    "OptimiseResult",
+    "Parameter",
+    "Sweep",
+    "SweepError",
+    "SweepRun",
+    "WhatIfResult",
+    "apply_changes",
+    "combine_directions",
+    "evaluate_schedule",
+    "load_sweep",
+    "nexus_share",
+    "optimise_schedule",
+    "paired_ci",
+    "parse_change",
+    "read_overlay",
+    "read_sweep",
+    "run_sweep",
+    "whatif",
+    "with_schedule",
 ]

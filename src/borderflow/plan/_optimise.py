@@ -464,11 +464,14 @@ def _polish(
             h = np.minimum((rec.arrival_min[ok] // 60).astype(np.int64), H - 1)
             np.add.at(wait, (rec.group_index[ok], h), rec.start_min[ok] - rec.arrival_min[ok])
         wait = wait[_groups(spec)]
-        recv = [
+        order = [
             (int(g), int(h))
             for g, h in zip(*np.unravel_index(np.argsort(-wait, axis=None), wait.shape), strict=True)
             if cur[g, h] < upper[g, h]
-        ][:k]
+        ]
+        at_cap = cur.sum(axis=0) >= hour_cap
+        # The most delayed group-hours overall, and those in hours with a free booth.
+        recv = order[:k] + [gh for gh in order if not at_cap[gh[1]]][:k]
         # Donors: group-hours whose booth costs least to remove (analytic marginal cost).
         costs = []
         for g in range(G):
@@ -478,19 +481,18 @@ def _polish(
                     cur[g, h] -= 1
                     costs.append((analytic_cost(loads[g], cur[g]) - base, g, h))
                     cur[g, h] += 1
-        donors = [(g, h) for _, g, h in sorted(costs)[:k]]
+        costs.sort()
         cands: list[IntArray] = []
         spare = budget - int(cur.sum())
-        for rg, rh in recv:
-            if spare > 0 and int(cur[:, rh].sum()) < hour_cap[rh]:
+        for rg, rh in dict.fromkeys(recv):
+            if spare > 0 and not at_cap[rh]:
                 c = cur.copy()
                 c[rg, rh] += 1
                 cands.append(c)
-            for dg, dh in donors:
-                if (dg, dh) == (rg, rh):
-                    continue
-                if dh != rh and int(cur[:, rh].sum()) >= hour_cap[rh]:
-                    continue
+            # The cheapest donors that can move here, and the cheapest in the same hour.
+            feasible = [(g, h) for _, g, h in costs if (g, h) != (rg, rh) and (h == rh or not at_cap[rh])]
+            same_hour = [(g, h) for g, h in feasible if h == rh][:1]
+            for dg, dh in dict.fromkeys(feasible[:k] + same_hour):
                 c = cur.copy()
                 c[dg, dh] -= 1
                 c[rg, rh] += 1

@@ -6,5 +6,6 @@ nothing, so the CLI, the API and the dashboard draw the same pictures from the s
 
 from borderflow.viz._text import sparkline
 from borderflow.viz._traffic import traffic_chart
+from borderflow.viz._whatif import whatif_chart
 
-__all__ = ["sparkline", "traffic_chart"]
+__all__ = ["sparkline", "traffic_chart", "whatif_chart"]
