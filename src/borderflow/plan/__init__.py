@@ -8,19 +8,6 @@ staffing optimiser (:func:`optimise_schedule`) and resumable sweeps on local pro
 or Dask (:func:`run_sweep`); see ``docs/planning.md``.
 """
 
-from borderflow.plan._sizing import (
-    SERVICE_TIMES,
-    SIZING_LABEL,
-    SIZING_RULE,
-    TARGET_UTILISATION,
-    ServiceTime,
-    SizedValue,
-    booths_from_peak_hour,
-    size_crossing_booths,
-    sized_booths,
-)
-
-# --- what-ifs, staffing optimiser, sweeps (planning helper) -------------------------------
 from borderflow.plan._backends import Backend, DaskBackend, LocalBackend
 from borderflow.plan._changes import (
     Change,
@@ -38,6 +25,17 @@ from borderflow.plan._optimise import (
     evaluate_schedule,
     optimise_schedule,
     with_schedule,
+)
+from borderflow.plan._sizing import (
+    SERVICE_TIMES,
+    SIZING_LABEL,
+    SIZING_RULE,
+    TARGET_UTILISATION,
+    ServiceTime,
+    SizedValue,
+    booths_from_peak_hour,
+    size_crossing_booths,
+    sized_booths,
 )
 from borderflow.plan._sweep import (
     Parameter,
@@ -60,7 +58,9 @@ __all__ = [
     "booths_from_peak_hour",
     "size_crossing_booths",
     "sized_booths",
-    # what-ifs, staffing optimiser, sweeps
+]
+# What-ifs, the staffing optimiser and sweeps (docs/planning.md).
+__all__ += [
     "Backend",
     "Change",
     "ChangeError",

@@ -133,16 +133,16 @@ class DaskBackend:
 
         self._cluster: Any = None
         if scheduler is None:
-            self._cluster = LocalCluster(
+            self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=workers,
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
                 host="127.0.0.1",
             )
-            self._client: Any = Client(self._cluster)
+            self._client: Any = Client(self._cluster)  # type: ignore[no-untyped-call]
         else:
-            self._client = Client(scheduler, timeout=10)
+            self._client = Client(scheduler, timeout=10)  # type: ignore[no-untyped-call]
         self._scheduler = scheduler
 
     @property
@@ -165,7 +165,7 @@ class DaskBackend:
         from distributed import as_completed
 
         futs = {self._client.submit(fn, t, pure=False): i for i, t in enumerate(tasks)}
-        for fut in as_completed(list(futs)):
+        for fut in as_completed(list(futs)):  # type: ignore[no-untyped-call]
             result = fut.result()
             yield tasks[futs[fut]], result
             fut.release()

@@ -188,7 +188,7 @@ def read_overlay(text: str, source: str = "overlay") -> list[Change]:
         raise ChangeError(f"{source}: not valid TOML: {exc}") from None
     items = doc.get("changes")
     if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
-        raise ChangeError(f"{source}: needs changes = [\"...\", ...] (a list of change strings)")
+        raise ChangeError(f'{source}: needs changes = ["...", ...] (a list of change strings)')
     unknown = sorted(set(doc) - {"changes", "name"})
     if unknown:
         raise ChangeError(f"{source}: unknown key(s) {unknown}; only changes and name")

@@ -113,8 +113,10 @@ def hourly_metrics(
     joined = rec.group_index >= 0
     arr, wait, _ = _waits(spec, rec)
     lt_of_group = np.array(
-        [lane_types.index(LANE_TYPES[i]) if LANE_TYPES[i] in lane_types else -1
-         for i in spec.group_lane_type],
+        [
+            lane_types.index(LANE_TYPES[i]) if LANE_TYPES[i] in lane_types else -1
+            for i in spec.group_lane_type
+        ],
         dtype=np.int64,
     )
     col = lt_of_group[rec.group_index[joined]]

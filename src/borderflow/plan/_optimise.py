@@ -30,7 +30,7 @@ from typing import Any, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from borderflow.plan._metrics import mean_delay_min
+from borderflow.plan._metrics import hourly_metrics, mean_delay_min
 from borderflow.plan._whatif import paired_ci
 from borderflow.sim import (
     BoothSchedule,
@@ -145,6 +145,34 @@ def analytic_cost(load: GroupLoad, booths: Sequence[int], carryover: bool = True
     return total
 
 
+def analytic_p90(load: GroupLoad, booths: Sequence[int]) -> FloatArray:
+    """Approximate p90 wait of each hour [minutes]: M/M/c tail plus the fluid backlog.
+
+    The stationary tail is ``P(Wq > t) = C(c, a) exp(-(cμ − λ) t)`` (capped at ρ = 0.97);
+    vehicles arriving behind a backlog ``Q`` wait about ``Q / (cμ)`` more.
+    """
+    H = len(booths)
+    out = np.zeros(H)
+    q = load.initial
+    for h in range(H):
+        lam = float(load.rate[h])
+        s = float(load.service_min[h])
+        c = int(booths[h])
+        mu = 60.0 / s if s > 0 else math.inf
+        kappa = c * mu
+        if c == 0:
+            out[h] = math.inf if lam > 0 or q > 0 else 0.0
+            q += lam
+            continue
+        a = min(lam / kappa, _RHO_MAX) * c
+        pw = erlang_c(c, a) * (1.0 + float(load.scv[h])) / 2.0
+        tail = math.log(pw / 0.1) / (kappa - a * mu) if pw > 0.1 else 0.0
+        q_end = max(0.0, q + lam - kappa)
+        out[h] = 60.0 * (tail + (q + q_end) / 2.0 / kappa)
+        q = q_end
+    return out
+
+
 def greedy_allocation(
     loads: Sequence[GroupLoad],
     lower: IntArray,
@@ -240,10 +268,22 @@ def _delays(spec: PortSpec, schedule: IntArray, draws: Sequence[VehicleDraws]) -
     return np.array([mean_delay_min(s, run_draws(s, d)) for d in draws])
 
 
+def _hourly_p90(spec: PortSpec, schedule: IntArray, draws: Sequence[VehicleDraws]) -> FloatArray:
+    """Hourly p90 wait over all lanes, mean over replications [minutes] (NaN: no vehicle)."""
+    s = with_schedule(spec, schedule)
+    rows = [hourly_metrics(s, run_draws(s, d), ())["p90_wait_min"][:, 0] for d in draws]
+    stack = np.stack(rows)
+    ok = ~np.isnan(stack)
+    with np.errstate(invalid="ignore"):
+        return np.where(
+            ok.any(axis=0), np.where(ok, stack, 0.0).sum(axis=0) / ok.sum(axis=0), np.nan
+        )
+
+
 def evaluate_schedule(
     spec: PortSpec, schedule: npt.ArrayLike, *, replications: int = 20, seed: int = 0
 ) -> tuple[float, float]:
-    """Simulated mean delay per vehicle of a schedule [minutes] and its 95% half-width.
+    """Simulate a schedule: mean delay per vehicle [minutes] and its 95% half-width.
 
     Parameters
     ----------
@@ -254,7 +294,9 @@ def evaluate_schedule(
     replications, seed : int
         Replications ``0..replications-1`` of ``seed``.
     """
-    d = _delays(spec, np.asarray(schedule, dtype=np.int64), draw_replications(spec, replications, seed))
+    d = _delays(
+        spec, np.asarray(schedule, dtype=np.int64), draw_replications(spec, replications, seed)
+    )
     m, h = paired_ci(d)
     return float(m), float(h)
 
@@ -276,12 +318,12 @@ def _group_loads(spec: PortSpec, draws: Sequence[VehicleDraws]) -> list[GroupLoa
     for d in draws:
         rec = run_draws(spec, d)
         ok = rec.group_index >= 0
-        g = rec.group_index[ok]
-        k = rec.class_index[ok]
-        h = np.minimum((rec.arrival_min[ok] // 60).astype(np.int64), H - 1)
-        np.add.at(n, (g, h), 1.0)
-        np.add.at(s1, (g, h), means[k, g])
-        np.add.at(s2, (g, h), var[k, g] + means[k, g] ** 2)
+        gi = rec.group_index[ok]
+        ki = rec.class_index[ok]
+        hi = np.minimum((rec.arrival_min[ok] // 60).astype(np.int64), H - 1)
+        np.add.at(n, (gi, hi), 1.0)
+        np.add.at(s1, (gi, hi), means[ki, gi])
+        np.add.at(s2, (gi, hi), var[ki, gi] + means[ki, gi] ** 2)
         initial += np.bincount(rec.group_index[: d.n_initial], minlength=spec.n_groups)
     R = max(len(draws), 1)
     out = []
@@ -335,9 +377,10 @@ def flat_schedule(
 class Comparison:
     """Mean delay of a schedule on the validation seeds, and the optimised one against it.
 
-    ``improvement`` = (this − optimised) / this, with a 95% CI half-width from the paired
-    replications (delta method on the ratio of means is avoided: the CI is on the paired
-    difference, divided by this schedule's mean).
+    ``diff_min`` is the mean paired difference optimised − this [minutes] and ``diff_ci95``
+    its 95% half-width; ``improvement`` = (this − optimised) / this. ``worst_hour_p90_min``
+    is the largest, over hours of arrival, of the hourly p90 wait (all lanes, mean over the
+    replications) [minutes].
     """
 
     name: str
@@ -346,6 +389,7 @@ class Comparison:
     mean_delay_ci95: float
     diff_min: float
     diff_ci95: float
+    worst_hour_p90_min: float = math.nan
 
     @property
     def improvement(self) -> float:
@@ -370,7 +414,7 @@ class OptimiseResult:
     baseline : ndarray of int
         The scenario's own schedule.
     budget : int
-        Booth-hours allowed; ``schedule.sum() <= budget``.
+        Booth-hours allowed; ``schedule.sum() <= budget`` (with a target: the result's).
     comparisons : tuple of Comparison
         Optimised, flat, baseline and analytic on the validation seeds.
     evaluations : int
@@ -392,9 +436,10 @@ class OptimiseResult:
     replications: int
     validation_replications: int
     seed: int
+    target_p90: float | None = None
 
     def comparison(self, name: str) -> Comparison:
-        """The comparison called ``name`` (optimised, flat, baseline, analytic)."""
+        """Return the comparison called ``name`` (optimised, flat, baseline, analytic)."""
         return next(c for c in self.comparisons if c.name == name)
 
     def to_dict(self) -> dict[str, Any]:
@@ -405,6 +450,9 @@ class OptimiseResult:
 
         return {
             "groups": list(self.groups),
+            "objective": "mean delay"
+            if self.target_p90 is None
+            else f"booth-hours, hourly p90 <= {self.target_p90} min",
             "budget_booth_hours": self.budget,
             "booths_per_hour_cap": self.hour_cap.tolist(),
             "schedules": {
@@ -422,6 +470,7 @@ class OptimiseResult:
                     "optimised_minus_this_min": num(c.diff_min),
                     "optimised_minus_this_ci95": num(c.diff_ci95),
                     "improvement": num(c.improvement),
+                    "worst_hour_p90_min": num(c.worst_hour_p90_min),
                 }
                 for c in self.comparisons
             ],
@@ -466,7 +515,9 @@ def _polish(
         wait = wait[_groups(spec)]
         order = [
             (int(g), int(h))
-            for g, h in zip(*np.unravel_index(np.argsort(-wait, axis=None), wait.shape), strict=True)
+            for g, h in zip(
+                *np.unravel_index(np.argsort(-wait, axis=None), wait.shape), strict=True
+            )
             if cur[g, h] < upper[g, h]
         ]
         at_cap = cur.sum(axis=0) >= hour_cap
@@ -490,7 +541,9 @@ def _polish(
                 c[rg, rh] += 1
                 cands.append(c)
             # The cheapest donors that can move here, and the cheapest in the same hour.
-            feasible = [(g, h) for _, g, h in costs if (g, h) != (rg, rh) and (h == rh or not at_cap[rh])]
+            feasible = [
+                (g, h) for _, g, h in costs if (g, h) != (rg, rh) and (h == rh or not at_cap[rh])
+            ]
             same_hour = [(g, h) for g, h in feasible if h == rh][:1]
             for dg, dh in dict.fromkeys(feasible[:k] + same_hour):
                 c = cur.copy()
@@ -527,9 +580,14 @@ def optimise_schedule(
     polish: bool = True,
     neighbours: int = 5,
     max_seconds: float = 40.0,
+    target_p90: float | None = None,
     progress: Callable[[int, float], None] | None = None,
 ) -> OptimiseResult:
     """Find the hourly booth schedule that minimises the mean delay for a budget.
+
+    With ``target_p90``, find instead the schedule with the fewest booth-hours whose p90
+    wait (all lanes, by hour of arrival, mean over the replications) is at most
+    ``target_p90`` minutes in every hour.
 
     Parameters
     ----------
@@ -555,8 +613,11 @@ def optimise_schedule(
         Receivers and donors tried per polish step (``neighbours²`` moves).
     max_seconds : float
         Time limit of the polish [seconds].
+    target_p90 : float, optional
+        Wait target [minutes]: minimise booth-hours subject to it (``budget`` unused).
     progress : callable, optional
-        Called as ``progress(evaluations, best mean delay)`` after each polish step.
+        Called as ``progress(evaluations, best)`` after each polish step (best mean delay
+        [minutes], or booth-hours with a target).
 
     Returns
     -------
@@ -579,27 +640,55 @@ def optimise_schedule(
     for i, ld in enumerate(loads):
         lower[i, ld.rate > 0] = min_booths
     lower[:, -1] = np.maximum(lower[:, -1], min(min_booths, 1))  # drain needs an open booth
-    while int(lower.sum(axis=0).max()) > cap:
+    if int(lower.sum(axis=0).max()) > cap:
         raise OptimiseError(
             f"{int(lower.sum(axis=0).max())} groups need a booth in some hour but the port "
             f"has {cap} booths per hour"
         )
+    if target_p90 is not None:
+        if not target_p90 > 0:
+            raise OptimiseError(f"p90 target = {target_p90}: must be > 0 minutes")
+        budget = H * cap  # no budget: the target decides
     if int(lower.sum()) > budget:
         raise OptimiseError(
             f"budget {budget} booth-hours is below the {int(lower.sum())} needed to keep "
             f"{min_booths} booth(s) open in every group-hour with traffic (--min-booths)"
         )
     upper = np.full((len(rows), H), cap, dtype=np.int64)
-    analytic = greedy_allocation(loads, lower, upper, hour_cap, budget)
-    # Re-route once with the analytic schedule (lane choice depends on the booths).
-    loads = _group_loads(with_schedule(spec, analytic), draws)
-    analytic = greedy_allocation(loads, lower, upper, hour_cap, budget)
-    schedule, evals = analytic, 0
-    if polish:
-        schedule, evals = _polish(
-            spec, analytic, lower, upper, hour_cap, budget, draws, loads,
-            k=neighbours, max_seconds=max_seconds, progress=progress,
+    if target_p90 is None:
+        analytic = greedy_allocation(loads, lower, upper, hour_cap, budget)
+        # Re-route once with the analytic schedule (lane choice depends on the booths).
+        loads = _group_loads(with_schedule(spec, analytic), draws)
+        analytic = greedy_allocation(loads, lower, upper, hour_cap, budget)
+        schedule, evals = analytic, 0
+        if polish:
+            schedule, evals = _polish(
+                spec,
+                analytic,
+                lower,
+                upper,
+                hour_cap,
+                budget,
+                draws,
+                loads,
+                k=neighbours,
+                max_seconds=max_seconds,
+                progress=progress,
+            )
+    else:
+        schedule, analytic, evals = _target_search(
+            spec,
+            loads,
+            lower,
+            upper,
+            hour_cap,
+            target_p90,
+            draws,
+            polish=polish,
+            max_seconds=max_seconds,
+            progress=progress,
         )
+        budget = int(schedule.sum())
     flat = flat_schedule(loads, lower, hour_cap, budget)
     val = draw_replications(spec, validation_replications, seed + VALIDATION_SEED_OFFSET)
     d_opt = _delays(spec, schedule, val)
@@ -613,7 +702,10 @@ def optimise_schedule(
         d = d_opt if name == "optimised" else _delays(spec, sched, val)
         m, h = paired_ci(d)
         dm, dh = paired_ci(d_opt - d)
-        comps.append(Comparison(name, int(sched.sum()), float(m), float(h), float(dm), float(dh)))
+        worst = float(np.nanmax(_hourly_p90(spec, sched, val)))
+        comps.append(
+            Comparison(name, int(sched.sum()), float(m), float(h), float(dm), float(dh), worst)
+        )
     return OptimiseResult(
         groups=tuple(spec.lane_groups[j].name for j in rows),
         schedule=schedule,
@@ -628,7 +720,73 @@ def optimise_schedule(
         replications=replications,
         validation_replications=validation_replications,
         seed=seed,
+        target_p90=target_p90,
     )
+
+
+def _target_search(
+    spec: PortSpec,
+    loads: Sequence[GroupLoad],
+    lower: IntArray,
+    upper: IntArray,
+    hour_cap: IntArray,
+    target: float,
+    draws: Sequence[VehicleDraws],
+    *,
+    polish: bool,
+    max_seconds: float,
+    progress: Callable[[int, float], None] | None,
+) -> tuple[IntArray, IntArray, int]:
+    """Fewest booth-hours with every hour's p90 wait <= target: analytic, then simulation."""
+    t0 = time.perf_counter()
+    G, H = lower.shape
+    b = lower.copy()
+    # Analytic: add booths where the approximate p90 is furthest above the target.
+    while True:
+        p90 = np.array([analytic_p90(loads[g], b[g]) for g in range(G)])
+        excess = np.where((b < upper) & (b.sum(axis=0) < hour_cap), p90 - target, -np.inf)
+        gw, hw = (int(x) for x in np.unravel_index(int(np.argmax(excess)), excess.shape))
+        if not excess[gw, hw] > 0:
+            break
+        b[gw, hw] += 1
+    analytic = b.copy()
+    if not polish:
+        return analytic, analytic, 0
+    evals = 0
+    # Repair: while an hour misses the target in simulation, add a booth there (to the
+    # group whose analytic p90 in that hour is worst).
+    while time.perf_counter() - t0 < max_seconds:
+        hp = _hourly_p90(spec, b, draws)
+        evals += 1
+        bad = [int(x) for x in np.argsort(-np.nan_to_num(hp, nan=-1.0)) if hp[x] > target]
+        if not bad:
+            break
+        hb = bad[0]
+        p90 = np.array([analytic_p90(loads[x], b[x])[hb] for x in range(G)])
+        room = (b[:, hb] < upper[:, hb]) & (b[:, hb].sum() < hour_cap[hb])
+        if not room.any():
+            break  # this hour cannot be fixed within the port's booths
+        b[int(np.argmax(np.where(room, p90, -np.inf))), hb] += 1
+        if progress is not None:
+            progress(evals, float(b.sum()))
+    # Trim: drop booth-hours whose removal keeps every hour within the target.
+    feasible_now = bool(np.all(~(_hourly_p90(spec, b, draws) > target)))
+    if feasible_now:
+        order = sorted(
+            ((g, h) for g in range(G) for h in range(H) if b[g, h] > lower[g, h]),
+            key=lambda gh: float(analytic_p90(loads[gh[0]], b[gh[0]])[gh[1]]),
+        )
+        for g, h in order:
+            if time.perf_counter() - t0 >= max_seconds:
+                break
+            b[g, h] -= 1
+            hp = _hourly_p90(spec, b, draws)
+            evals += 1
+            if np.any(hp > target):
+                b[g, h] += 1
+            elif progress is not None:
+                progress(evals, float(b.sum()))
+    return b, analytic, evals
 
 
 __all__ = [

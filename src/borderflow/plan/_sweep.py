@@ -19,7 +19,7 @@ import hashlib
 import itertools
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -72,8 +72,8 @@ class Parameter:
     integer: bool = False
 
     def text(self, x: float) -> str:
-        """The change for value ``x``."""
-        v = int(round(x)) if self.integer else x
+        """Return the change for value ``x``."""
+        v = round(x) if self.integer else x
         return self.change.replace("{x}", repr(v) if isinstance(v, float) else str(v))
 
 
@@ -310,8 +310,9 @@ def read_sweep(text: str, base_dir: Path, source: str = "sweep file") -> Sweep:
     if len(set(names)) != len(names):
         raise SweepError(f"{source}: parameter names must be unique, got {names}")
     s = doc.sweep
-    return Sweep(tuple(scenarios), tuple(params), s.design, s.samples, s.days, s.seed,
-                 s.days_per_task)
+    return Sweep(
+        tuple(scenarios), tuple(params), s.design, s.samples, s.days, s.seed, s.days_per_task
+    )
 
 
 # ---- running and storage -----------------------------------------------------------------

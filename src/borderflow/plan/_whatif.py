@@ -114,9 +114,7 @@ class WhatIfResult:
             "pairing": "same vehicles" if self.paired_draws else "by seed only",
             "lane_types": list(self.lane_types),
             "summary": {k: {p: clean(x) for p, x in v.items()} for k, v in self.summary.items()},
-            "hourly": {
-                k: {p: clean(x) for p, x in v.items()} for k, v in self.hourly.items()
-            },
+            "hourly": {k: {p: clean(x) for p, x in v.items()} for k, v in self.hourly.items()},
         }
 
 
