@@ -8,9 +8,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from borderflow.cli._app import app, console, echo_json, err_console, fail, fmt_ci
+from borderflow.cli._app import (
+    DbOption,
+    app,
+    console,
+    echo_json,
+    err_console,
+    fail,
+    fmt_ci,
+    open_warehouse,
+)
 
 if TYPE_CHECKING:
+    from borderflow.plan import Change
     from borderflow.sim import PortSpec
 
 
@@ -33,6 +43,26 @@ def _pm(mean: float, half: float, digits: int = 2, sign: bool = False) -> str:
         return "-"
     s = f"{mean:+.{digits}f}" if sign else f"{mean:.{digits}f}"
     return s if not math.isfinite(half) else f"{s} ± {half:.{digits}f}"
+
+
+def _month_changes(
+    spec: PortSpec, month: str | None, base_month: str | None, port: str | None, db: Path | None
+) -> list[Change]:
+    from borderflow.data import parse_month, resolve_port
+    from borderflow.plan import month_changes
+
+    if month is None or base_month is None or port is None:
+        raise fail("--month needs --base-month and --port (all three)")
+    try:
+        m, b = parse_month(month), parse_month(base_month)
+    except ValueError as exc:
+        raise fail(f"--month/--base-month: {exc}") from None
+    with open_warehouse(db) as con:
+        try:
+            code = resolve_port(con, port).port_code
+        except LookupError as exc:  # not found, or ambiguous
+            raise fail(f"--port {port!r}: {exc}") from None
+        return month_changes(con, spec, code, m, b)
 
 
 _SUMMARY_LABELS = {
@@ -66,6 +96,17 @@ def whatif(
         Path | None,
         typer.Option(help="Scenario of the other direction: baseline = both directions."),
     ] = None,
+    month: Annotated[
+        str | None,
+        typer.Option(help="Demand of this month (YYYY-MM), scaled by BTS counts per day."),
+    ] = None,
+    base_month: Annotated[
+        str | None, typer.Option(help="Month the scenario's day represents (YYYY-MM).")
+    ] = None,
+    port: Annotated[
+        str | None, typer.Option(help="BTS port (code or name) whose counts scale --month.")
+    ] = None,
+    db: DbOption = None,
     replications: Annotated[
         int, typer.Option("--replications", "-r", min=2, help="Paired replications.")
     ] = 20,
@@ -107,9 +148,11 @@ def whatif(
             except (OSError, UnicodeDecodeError) as exc:
                 raise fail(f"--overlay {overlay}: {exc}") from None
             changes.extend(read_overlay(text, str(overlay)))
+        if month is not None or base_month is not None or port is not None:
+            changes.extend(_month_changes(base, month, base_month, port, db))
         changes.extend(parse_change(c) for c in change or [])
         if not changes:
-            raise fail("no change given: use --change (repeatable) or --overlay")
+            raise fail("no change given: use --change (repeatable), --overlay or --month")
         scen = apply_changes(base, changes)
     except ChangeError as exc:
         raise fail(str(exc)) from None

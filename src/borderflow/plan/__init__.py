@@ -18,6 +18,7 @@ from borderflow.plan._changes import (
     parse_change,
     read_overlay,
 )
+from borderflow.plan._months import month_changes
 from borderflow.plan._optimise import (
     Comparison,
     OptimiseError,
@@ -78,6 +79,7 @@ __all__ += [
     "combine_directions",
     "evaluate_schedule",
     "load_sweep",
+    "month_changes",
     "nexus_share",
     "optimise_schedule",
     "paired_ci",
