@@ -63,7 +63,8 @@ def booths(spec: PortSpec, name: str) -> tuple[int, ...]:
 
 def test_parse_booths_change_with_hours() -> None:
     ch = parse_change("booths.general+=2@16-19")
-    assert (ch.kind, ch.target, ch.op, ch.value, ch.hours) == ("booths", "general", "+=", 2, (16, 19))
+    got = (ch.kind, ch.target, ch.op, ch.value, ch.hours)
+    assert got == ("booths", "general", "+=", 2, (16, 19))
     assert parse_change("nexus+=5%").value == pytest.approx(0.05)
     assert parse_change("booths.general lanes=3").target == "general lanes"
     assert parse_change("service.Ready cars.ready=0.88").target2 == "ready"
@@ -91,7 +92,7 @@ def test_overlay_reads_a_list_of_changes() -> None:
     with pytest.raises(ChangeError, match=r"x.toml: changes\[1\]"):
         read_overlay('changes = ["booths.general+=1", "nope"]', "x.toml")
     with pytest.raises(ChangeError, match="unknown key"):
-        read_overlay('changes = []\nbooths = 3', "x.toml")
+        read_overlay("changes = []\nbooths = 3", "x.toml")
 
 
 # ---- applying ----------------------------------------------------------------------------

@@ -13,7 +13,6 @@ import calendar
 from datetime import date
 from typing import Any
 
-from borderflow.data import traffic_series
 from borderflow.plan._changes import Change, ChangeError
 from borderflow.sim import PortSpec, TrafficClass
 
@@ -31,6 +30,8 @@ def class_measure(c: TrafficClass) -> str:
 
 
 def _per_day(con: Any, port_code: str, measure: str, month: date) -> float:
+    from borderflow.data import traffic_series  # the warehouse (lazy: workers need not load it)
+
     rows = traffic_series(con, port_code, (measure,), month, month)
     if not rows:
         raise ChangeError(
