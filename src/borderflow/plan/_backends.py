@@ -144,6 +144,7 @@ class DaskBackend:
         else:
             self._client = Client(scheduler, timeout=10)  # type: ignore[no-untyped-call]
         self._scheduler = scheduler
+        self._workers = 0
 
     @property
     def name(self) -> str:
@@ -153,8 +154,10 @@ class DaskBackend:
 
     @property
     def workers(self) -> int:
-        """Workers the scheduler knows about."""
-        return len(self._client.scheduler_info().get("workers", {}))
+        """Workers the scheduler knows about (the last count once the client is closed)."""
+        if self._client.status == "running":
+            self._workers = len(self._client.scheduler_info().get("workers", {}))
+        return self._workers
 
     def warm(self) -> None:
         """Load the compiled kernel on every worker."""
