@@ -128,6 +128,8 @@ def test_service_scaling_scales_mean_and_variance() -> None:
     assert b.mean == pytest.approx(0.8 * a.mean)
     assert b.variance == pytest.approx(0.64 * a.variance)
     assert out.classes[0] == spec.classes[0]  # other lane types untouched
+    every = apply_changes(spec, ["service*=0.5"])
+    assert every.mean_service_matrix == pytest.approx(0.5 * spec.mean_service_matrix, nan_ok=True)
 
 
 def test_demand_growth_in_some_hours() -> None:

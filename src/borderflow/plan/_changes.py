@@ -4,7 +4,7 @@ One change per string (``docs/planning.md`` lists them)::
 
     booths.general+=2@16-19     booths of a lane group (group name or lane type)
     lanes.ready+=2@6-22         a new lane group of a lane type
-    service.general*=0.8        primary service times in a lane type (``*`` = all)
+    service.general*=0.8        primary service times in a lane type (service*=: all)
     service.Ready cars.ready=0.88   give a class a service time in a lane type [minutes]
     demand*=1.1@16-19           arrival rates of every class (``demand.<class>*=``: one)
     nexus+=0.05                 NEXUS share of eligible passenger traffic (+5 points)
@@ -90,7 +90,7 @@ _HOURS = r"(?:@(?P<h1>\d{1,3})(?:-(?P<h2>\d{1,3}))?)?"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("booths", re.compile(rf"booths\.(?P<t>[^=+*@]+?)\s*(?P<op>\+=|-=|=)\s*(?P<v>{_NUM}){_HOURS}")),
     ("lanes", re.compile(rf"lanes\.(?P<t>[a-z]+)\s*(?P<op>\+=)\s*(?P<v>{_NUM}){_HOURS}")),
-    ("service", re.compile(rf"service\.(?P<t>[a-z]+|\*)\s*(?P<op>\*=)\s*(?P<v>{_NUM})")),
+    ("service", re.compile(rf"service(?:\.(?P<t>[a-z]+|\*))?\s*(?P<op>\*=)\s*(?P<v>{_NUM})")),
     (
         "service_add",
         re.compile(rf"service\.(?P<t>[^=*@]+?)\.(?P<t2>[a-z]+)\s*(?P<op>=)\s*(?P<v>{_NUM})"),
@@ -145,6 +145,8 @@ def parse_change(text: str) -> Change:
         if kind == "hours":
             hours = (int(g["h1"]), int(g["h2"]))
         target = (g.get("t") or "").strip()
+        if kind == "service" and not target:
+            target = "*"  # service*=F: every lane type
         if kind in ("booths", "lanes") and value != int(value):
             raise ChangeError(f"change {s!r}: booths must be a whole number, not {g['v']}")
         if kind == "lanes" and target not in LANE_TYPES:
