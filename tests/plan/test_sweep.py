@@ -141,6 +141,13 @@ def test_output_folder_of_another_sweep_is_refused(tmp_path: Path) -> None:
         run_sweep(small_sweep(days=2), tmp_path / "other", InProcess())
 
 
+def test_an_invalid_point_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    sw = Sweep((("small", SMALL),), (Parameter("less", "booths.general-={x}", (0.0, 3.0)),))
+    with pytest.raises(SweepError, match=r"point 1 \(booths.general-=3\.0\): .*-1 booths"):
+        run_sweep(sw, tmp_path / "out", InProcess())
+    assert not (tmp_path / "out").exists()
+
+
 def test_sweep_file_errors_name_the_place(tmp_path: Path) -> None:
     (tmp_path / "small.toml").write_text(SMALL)
     good = (

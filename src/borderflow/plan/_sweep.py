@@ -188,13 +188,22 @@ class SweepTask:
     day_stop: int
 
 
+def _task_spec(task: SweepTask) -> Any:
+    try:
+        return apply_changes(parse_scenario(task.scenario_text), task.changes)
+    except (ChangeError, SpecError) as exc:
+        raise SweepError(
+            f"port {task.scenario!r}, point {task.point} ({', '.join(task.changes)}): {exc}"
+        ) from None
+
+
 def run_task(task: SweepTask) -> dict[str, Any]:
     """Simulate a task's days; return its result columns (numpy arrays and lists).
 
     Columns: scenario, point, the parameter values, day, then the figures of
     :data:`~borderflow.plan._metrics.SUMMARY_FIGURES`.
     """
-    spec = apply_changes(parse_scenario(task.scenario_text), task.changes)
+    spec = _task_spec(task)
     days = np.arange(task.day_start, task.day_stop, dtype=np.int64)
     figs: dict[str, list[float]] = {k: [] for k in SUMMARY_FIGURES}
     for d in days:
@@ -404,6 +413,12 @@ def run_sweep(
     SweepRun
     """
     tasks = sweep.tasks()
+    # Every port at every point must be a valid port before anything runs.
+    seen: set[tuple[str, int]] = set()
+    for t in tasks:
+        if (t.scenario, t.point) not in seen:
+            seen.add((t.scenario, t.point))
+            _task_spec(t)
     done = _prepare(out, sweep, len(tasks))
     todo = [t for t in tasks if t.key not in done]
     n_done = len(tasks) - len(todo)
