@@ -47,8 +47,13 @@ def booth_hours(spec: PortSpec) -> float:
 def _waits(spec: PortSpec, rec: VehicleRecords) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Arrival, wait (NaN if never started) and delay (censored) of joined vehicles."""
     joined = rec.group_index >= 0
-    arr = rec.arrival_min[joined]
-    wait = rec.start_min[joined] - arr
+    if joined.all():  # the usual case: skip the copies
+        arr, wait = rec.arrival_min, rec.start_min - rec.arrival_min
+    else:
+        arr = rec.arrival_min[joined]
+        wait = rec.start_min[joined] - arr
+    if spec.drain and not np.isnan(wait).any():
+        return arr, wait, wait
     delay = np.where(np.isnan(wait), 60.0 * spec.horizon_hours - arr, wait)
     return arr, wait, delay
 
