@@ -231,16 +231,32 @@ def test_resume_after_killing_the_process_group_loses_and_duplicates_nothing(
 
 @pytest.mark.slow
 def test_dask_local_cluster_gives_the_local_results_bit_for_bit(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from borderflow.cli import app
     from borderflow.plan import DaskBackend
 
     sw = small_sweep(days=8, per_task=2)
-    be = DaskBackend(workers=2)
+    be = DaskBackend(workers=2)  # LocalCluster: 2 processes, 127.0.0.1, no dashboard
     try:
         assert be.workers == 2
+        assert be.address.startswith("tcp://127.0.0.1:")
         run = run_sweep(sw, tmp_path / "dask", be)
+        # The same cluster through the command line, as a remote scheduler.
+        (tmp_path / "port.toml").write_text(BIG)
+        (tmp_path / "sweep.toml").write_text(SWEEP_FILE.replace("days = 60", "days = 4"))
+        res = CliRunner().invoke(
+            app,
+            ["sweep", str(tmp_path / "sweep.toml"), "--out", str(tmp_path / "cli"),
+             "--scheduler", be.address],
+        )  # fmt: skip
+        assert res.exit_code == 0, res.output
     finally:
         be.close()
     assert run.rows == 4 * 8
     run_sweep(sw, tmp_path / "local", InProcess())
     a, b = load_sweep(tmp_path / "dask"), load_sweep(tmp_path / "local")
     assert isinstance(a, pa.Table) and a.equals(b)
+    oracle = read_sweep(SWEEP_FILE.replace("days = 60", "days = 4"), tmp_path)
+    run_sweep(oracle, tmp_path / "cli-oracle", InProcess())
+    assert load_sweep(tmp_path / "cli").equals(load_sweep(tmp_path / "cli-oracle"))

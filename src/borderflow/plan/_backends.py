@@ -153,6 +153,11 @@ class DaskBackend:
         return f"dask {where}, {self.workers} worker(s)"
 
     @property
+    def address(self) -> str:
+        """The scheduler's address (``tcp://HOST:PORT``)."""
+        return str(self._client.scheduler.address)
+
+    @property
     def workers(self) -> int:
         """Workers the scheduler knows about (the last count once the client is closed)."""
         if self._client.status == "running":
