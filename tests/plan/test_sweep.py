@@ -230,6 +230,9 @@ def test_resume_after_killing_the_process_group_loses_and_duplicates_nothing(
 
 
 @pytest.mark.slow
+# Without a dashboard the scheduler still serves health checks on 127.0.0.1:8787, or on
+# another port (with this warning) when another cluster on the machine holds 8787.
+@pytest.mark.filterwarnings("ignore:Port 8787 is already in use:UserWarning")
 def test_dask_local_cluster_gives_the_local_results_bit_for_bit(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
