@@ -188,6 +188,8 @@ def test_colocation_merges_groups_of_both_directions() -> None:
     assert len(shared.lane_groups) == 1
     assert booths(shared, "general (shared)") == (2, 2)  # the two facilities' booths
     assert booths(apply_changes(both, ["colocate=1"]), "general (shared)") == (1, 1)
+    closed = apply_changes(both, ["hours=1-2"])
+    assert booths(apply_changes(closed, ["colocate=3"]), "general (shared)") == (0, 3)
     with pytest.raises(ChangeError, match="--pair"):
         apply_changes(one_way("US-bound", 30.0), ["colocate"])
     with pytest.raises(ChangeError, match="both scenario files are US-bound"):

@@ -10,7 +10,8 @@ One change per string (``docs/planning.md`` lists them)::
     nexus+=0.05                 NEXUS share of eligible passenger traffic (+5 points)
     hours=6-22                  port open 06:00-22:00 only
     essential=0.1               essential travel only: passenger traffic x 0.1, trucks kept
-    colocate                    one facility for both directions (``colocate=3``: 3 booths)
+    colocate                    one facility for both directions (``colocate=3``: 3 booths
+                                in every hour either direction was open)
 
 ``@A-B`` restricts a change to the clock hours ``A <= h < B`` of the horizon (``@22-6``
 wraps past the end of the horizon; ``@7`` is one hour). Changes apply in the order given.
@@ -508,7 +509,8 @@ def _apply_colocate(spec: PortSpec, ch: Change) -> PortSpec:
         else:
             if ch.value < 1 or ch.value != int(ch.value):
                 raise ChangeError(f"change {ch.text!r}: shared booths must be a whole number >= 1")
-            booths = (int(ch.value),) * H
+            # N booths whenever either facility was open; closed hours stay closed.
+            booths = tuple(int(ch.value) if any(x) else 0 for x in zip(*scheds, strict=True))
         members: list[str] | None = []
         for g in gs:
             if g.classes is None or members is None:
