@@ -167,7 +167,7 @@ def test_sweep_file_errors_name_the_place(tmp_path: Path) -> None:
 SWEEP_FILE = """
 [sweep]
 scenarios = ["port.toml"]
-days = 60
+days = 120
 seed = 3
 days_per_task = 2
 [[parameters]]
@@ -217,14 +217,14 @@ def test_resume_after_killing_the_process_group_loses_and_duplicates_nothing(
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
     done_before = len(list(parts.glob("*.parquet")))
-    assert 8 <= done_before < 90
+    assert 8 <= done_before < 180
     sw = read_sweep(SWEEP_FILE, tmp_path)
     rerun = run_sweep(sw, out, InProcess())
-    assert rerun.skipped == done_before and rerun.skipped + rerun.ran == 90
+    assert rerun.skipped == done_before and rerun.skipped + rerun.ran == 180
     assert not list(parts.glob(".*.tmp"))
     got = load_sweep(out)
     keys = list(zip(got["point"].to_pylist(), got["day"].to_pylist(), strict=True))
-    assert len(keys) == len(set(keys)) == 3 * 60
+    assert len(keys) == len(set(keys)) == 3 * 120
     run_sweep(sw, tmp_path / "oracle", InProcess())
     assert got.equals(load_sweep(tmp_path / "oracle"))
 
@@ -247,7 +247,7 @@ def test_dask_local_cluster_gives_the_local_results_bit_for_bit(tmp_path: Path) 
         run = run_sweep(sw, tmp_path / "dask", be)
         # The same cluster through the command line, as a remote scheduler.
         (tmp_path / "port.toml").write_text(BIG)
-        (tmp_path / "sweep.toml").write_text(SWEEP_FILE.replace("days = 60", "days = 4"))
+        (tmp_path / "sweep.toml").write_text(SWEEP_FILE.replace("days = 120", "days = 4"))
         res = CliRunner().invoke(
             app,
             ["sweep", str(tmp_path / "sweep.toml"), "--out", str(tmp_path / "cli"),
@@ -260,6 +260,6 @@ def test_dask_local_cluster_gives_the_local_results_bit_for_bit(tmp_path: Path) 
     run_sweep(sw, tmp_path / "local", InProcess())
     a, b = load_sweep(tmp_path / "dask"), load_sweep(tmp_path / "local")
     assert isinstance(a, pa.Table) and a.equals(b)
-    oracle = read_sweep(SWEEP_FILE.replace("days = 60", "days = 4"), tmp_path)
+    oracle = read_sweep(SWEEP_FILE.replace("days = 120", "days = 4"), tmp_path)
     run_sweep(oracle, tmp_path / "cli-oracle", InProcess())
     assert load_sweep(tmp_path / "cli").equals(load_sweep(tmp_path / "cli-oracle"))
