@@ -156,7 +156,23 @@ def whatif(
         scen = apply_changes(base, changes)
     except ChangeError as exc:
         raise fail(str(exc)) from None
-    res = run_whatif(base, scen, replications=replications, seed=seed)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("paired replications"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        job = bar.add_task("whatif", total=replications)
+        res = run_whatif(
+            base,
+            scen,
+            replications=replications,
+            seed=seed,
+            progress=lambda done, _: bar.update(job, completed=done),
+        )
     if lane is not None and lane not in res.lane_types:
         raise fail(f"--lane {lane!r}: must be one of {', '.join(res.lane_types)}")
     if chart is not None:

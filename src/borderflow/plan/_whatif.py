@@ -11,6 +11,7 @@ only; the paired interval is still valid, only less narrow.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
@@ -119,7 +120,12 @@ class WhatIfResult:
 
 
 def whatif(
-    baseline: PortSpec, scenario: PortSpec, *, replications: int = 20, seed: int = 0
+    baseline: PortSpec,
+    scenario: PortSpec,
+    *,
+    replications: int = 20,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> WhatIfResult:
     """Simulate a scenario against its baseline with paired replications.
 
@@ -131,6 +137,8 @@ def whatif(
         Paired replications, >= 2 for confidence intervals.
     seed : int
         Root seed; replication ``r`` of both uses ``replication_seed(seed, r)``.
+    progress : callable, optional
+        Called as ``progress(done, replications)`` after each pair of runs.
 
     Returns
     -------
@@ -161,6 +169,8 @@ def whatif(
         hourly_s.append(hourly_metrics(scenario, rec_s, lts))
         sum_b.append(summary_metrics(baseline, rec_b))
         sum_s.append(summary_metrics(scenario, rec_s))
+        if progress is not None:
+            progress(r + 1, replications)
     hourly: dict[str, dict[str, FloatArray]] = {}
     for name in hourly_b[0]:
         b = np.stack([m[name] for m in hourly_b])
