@@ -415,12 +415,18 @@ class OptimiseResult:
         The scenario's own schedule.
     budget : int
         Booth-hours allowed; ``schedule.sum() <= budget`` (with a target: the result's).
+    hour_cap : ndarray of int, shape (hours,)
+        Most booths open in each hour over all groups.
     comparisons : tuple of Comparison
         Optimised, flat, baseline and analytic on the validation seeds.
     evaluations : int
         Schedules simulated in the polish.
     seconds : float
-        Wall time.
+        Wall time [seconds].
+    replications, validation_replications, seed : int
+        Search replications, fresh validation replications, root seed.
+    target_p90 : float or None
+        The wait target [minutes], if the objective was booth-hours.
     """
 
     groups: tuple[str, ...]
