@@ -15,9 +15,9 @@ import pytest
 
 from borderflow.plan import (
     LocalBackend,
-    Parameter,
     Sweep,
     SweepError,
+    SweepParameter,
     apply_changes,
     load_sweep,
     read_sweep,
@@ -60,8 +60,8 @@ def small_sweep(days: int = 6, per_task: int = 2) -> Sweep:
     return Sweep(
         scenarios=(("small", SMALL),),
         parameters=(
-            Parameter("demand", "demand*={x}", (0.8, 1.0)),
-            Parameter("extra", "booths.general+={x}@1-3", (0.0, 1.0), integer=True),
+            SweepParameter("demand", "demand*={x}", (0.8, 1.0)),
+            SweepParameter("extra", "booths.general+={x}@1-3", (0.0, 1.0), integer=True),
         ),
         days=days,
         days_per_task=per_task,
@@ -89,8 +89,8 @@ def test_latin_hypercube_has_one_point_per_stratum() -> None:
     sw = Sweep(
         scenarios=(("small", SMALL),),
         parameters=(
-            Parameter("demand", "demand*={x}", low=0.5, high=1.5),
-            Parameter("service", "service.general*={x}", low=0.8, high=1.2),
+            SweepParameter("demand", "demand*={x}", low=0.5, high=1.5),
+            SweepParameter("service", "service.general*={x}", low=0.8, high=1.2),
         ),
         design="lhs",
         samples=16,
@@ -142,7 +142,7 @@ def test_output_folder_of_another_sweep_is_refused(tmp_path: Path) -> None:
 
 
 def test_an_invalid_point_is_refused_before_anything_runs(tmp_path: Path) -> None:
-    sw = Sweep((("small", SMALL),), (Parameter("less", "booths.general-={x}", (0.0, 3.0)),))
+    sw = Sweep((("small", SMALL),), (SweepParameter("less", "booths.general-={x}", (0.0, 3.0)),))
     with pytest.raises(SweepError, match=r"point 1 \(booths.general-=3\.0\): .*-1 booths"):
         run_sweep(sw, tmp_path / "out", InProcess())
     assert not (tmp_path / "out").exists()

@@ -39,9 +39,9 @@ from borderflow.plan._sizing import (
     sized_booths,
 )
 from borderflow.plan._sweep import (
-    Parameter,
     Sweep,
     SweepError,
+    SweepParameter,
     SweepRun,
     load_sweep,
     read_sweep,
@@ -70,9 +70,9 @@ __all__ += [
     "LocalBackend",
     "OptimiseError",
     "OptimiseResult",
-    "Parameter",
     "Sweep",
     "SweepError",
+    "SweepParameter",
     "SweepRun",
     "WhatIfResult",
     "apply_changes",

@@ -47,7 +47,7 @@ class SweepError(ValueError):
 
 
 @dataclass(frozen=True)
-class Parameter:
+class SweepParameter:
     """One swept parameter: a change template with ``{x}`` and its values or range.
 
     Attributes
@@ -85,7 +85,7 @@ class Sweep:
     ----------
     scenarios : tuple of (label, TOML text)
         Ports (scenario files' text).
-    parameters : tuple of Parameter
+    parameters : tuple of SweepParameter
         Swept parameters (may be empty: the ports as they are).
     design : {"grid", "lhs"}
         Full factorial of ``values``, or a Latin hypercube of ``samples`` points.
@@ -100,7 +100,7 @@ class Sweep:
     """
 
     scenarios: tuple[tuple[str, str], ...]
-    parameters: tuple[Parameter, ...] = ()
+    parameters: tuple[SweepParameter, ...] = ()
     design: Literal["grid", "lhs"] = "grid"
     samples: int = 10
     days: int = 10
@@ -108,7 +108,7 @@ class Sweep:
     days_per_task: int = 25
 
     def points(self) -> list[dict[str, float]]:
-        """Parameter values of every design point."""
+        """SweepParameter values of every design point."""
         if not self.parameters:
             return [{}]
         if self.design == "grid":
@@ -251,7 +251,7 @@ class _FileIn(BaseModel):
     parameters: list[_ParamIn] = []
 
 
-def _check_parameter(p: Parameter, where: str) -> None:
+def _check_parameter(p: SweepParameter, where: str) -> None:
     if "{x}" not in p.change:
         raise SweepError(f"{where}.change = {p.change!r}: needs the placeholder {{x}}")
     probe = p.values[0] if p.values else (p.low if p.low is not None else 1.0)
@@ -305,7 +305,7 @@ def read_sweep(text: str, base_dir: Path, source: str = "sweep file") -> Sweep:
         scenarios.append((Path(name).stem, body))
     params = []
     for j, p in enumerate(doc.parameters):
-        par = Parameter(
+        par = SweepParameter(
             p.name,
             p.change,
             tuple(p.values) if p.values is not None else None,
@@ -459,9 +459,9 @@ def load_sweep(out: Path) -> Any:
 
 
 __all__ = [
-    "Parameter",
     "Sweep",
     "SweepError",
+    "SweepParameter",
     "SweepRun",
     "SweepTask",
     "load_sweep",
