@@ -139,6 +139,18 @@ def test_wait_target_uses_few_booth_hours_and_meets_the_target() -> None:
     assert _hourly_p90(spec, fewer, draw_replications(spec, 6, 5))[2] > 3.0
 
 
+def test_only_the_chosen_groups_are_restaffed() -> None:
+    spec = port((60.0, 180.0, 240.0, 90.0), (2, 2, 2, 2), nexus=True)
+    res = optimise_schedule(
+        spec, groups=["general"], booths_per_hour=6, replications=4, validation_replications=3
+    )
+    assert res.schedule[1].tolist() == [1, 1, 1, 1] == res.flat[1].tolist()
+    assert res.schedule.sum() <= res.baseline.sum() and res.flat.sum() == res.baseline.sum()
+    assert res.schedule[0].tolist() != [2, 2, 2, 2]
+    with pytest.raises(OptimiseError, match="no scheduled lane group 'bus'"):
+        optimise_schedule(spec, groups=["bus"], replications=2)
+
+
 def test_budget_below_the_lower_bounds_is_an_error() -> None:
     with pytest.raises(OptimiseError, match="below"):
         optimise_schedule(port((60.0, 60.0, 60.0), (1, 1, 1)), budget=2, replications=2)

@@ -284,6 +284,12 @@ def optimise(
     max_seconds: Annotated[
         float, typer.Option(min=0.0, help="Time limit of the simulation polish [s].")
     ] = 40.0,
+    group: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--group", help="Re-staff only this lane group (repeatable); others stay as they are."
+        ),
+    ] = None,
     target_p90: Annotated[
         float | None,
         typer.Option(
@@ -328,6 +334,7 @@ def optimise(
                 seed=seed,
                 max_seconds=max_seconds,
                 target_p90=target_p90,
+                groups=group,
                 progress=step,
             )
         except OptimiseError as exc:

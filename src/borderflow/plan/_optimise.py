@@ -340,22 +340,32 @@ def _group_loads(spec: PortSpec, draws: Sequence[VehicleDraws]) -> list[GroupLoa
 
 
 def flat_schedule(
-    loads: Sequence[GroupLoad], lower: IntArray, hour_cap: IntArray, budget: int
+    loads: Sequence[GroupLoad],
+    lower: IntArray,
+    hour_cap: IntArray,
+    budget: int,
+    fixed: npt.NDArray[np.bool_] | None = None,
 ) -> IntArray:
     """Booth-hours spread as evenly as possible over the hours, split by group workload.
 
     Each hour gets ``budget // H`` or one more booth (the extra ones evenly spaced); within
     an hour, booths go to groups in proportion to their day's workload (arrivals × service)
-    by largest remainder, never below the lower bounds.
+    by largest remainder, never below the lower bounds. ``fixed`` groups keep their lower
+    bound (their schedule) and the rest of the budget is spread over the others.
     """
     G, H = lower.shape
-    per_hour = np.full(H, budget // H, dtype=np.int64)
-    extra = budget - int(per_hour.sum())
+    fixed = np.zeros(G, dtype=np.bool_) if fixed is None else fixed
+    fixed_h = lower[fixed].sum(axis=0)
+    free_budget = budget - int(fixed_h.sum())
+    per_hour = np.full(H, free_budget // H, dtype=np.int64)
+    extra = free_budget - int(per_hour.sum())
     if extra:
         per_hour[np.floor(np.arange(extra) * H / extra).astype(np.int64)] += 1
-    per_hour = np.minimum(per_hour, hour_cap)
+    per_hour = np.minimum(per_hour + fixed_h, hour_cap)
     work = np.array([float(np.sum(ld.rate * ld.service_min)) for ld in loads])
-    share = work / work.sum() if work.sum() > 0 else np.full(G, 1.0 / G)
+    work[fixed] = 0.0
+    n_free = max(1, int((~fixed).sum()))
+    share = work / work.sum() if work.sum() > 0 else np.where(fixed, 0.0, 1.0 / n_free)
     out = lower.copy()
     for h in range(H):
         free = int(per_hour[h] - out[:, h].sum())
@@ -587,6 +597,7 @@ def optimise_schedule(
     neighbours: int = 5,
     max_seconds: float = 40.0,
     target_p90: float | None = None,
+    groups: Sequence[str] | None = None,
     progress: Callable[[int, float], None] | None = None,
 ) -> OptimiseResult:
     """Find the hourly booth schedule that minimises the mean delay for a budget.
@@ -621,6 +632,9 @@ def optimise_schedule(
         Time limit of the polish [seconds].
     target_p90 : float, optional
         Wait target [minutes]: minimise booth-hours subject to it (``budget`` unused).
+    groups : sequence of str, optional
+        Re-staff only these lane groups; the others keep their schedule (and count in the
+        budget and the booths per hour).
     progress : callable, optional
         Called as ``progress(evaluations, best)`` after each polish step (best mean delay
         [minutes], or booth-hours with a target).
@@ -646,6 +660,15 @@ def optimise_schedule(
     for i, ld in enumerate(loads):
         lower[i, ld.rate > 0] = min_booths
     lower[:, -1] = np.maximum(lower[:, -1], min(min_booths, 1))  # drain needs an open booth
+    upper = np.full((len(rows), H), cap, dtype=np.int64)
+    # Groups not re-staffed keep their schedule: both bounds pinned to it.
+    names = [spec.lane_groups[j].name for j in rows]
+    for g in groups or ():
+        if g not in names:
+            raise OptimiseError(f"no scheduled lane group {g!r}; scheduled groups are {names}")
+    fixed = np.array([groups is not None and n not in groups for n in names], dtype=np.bool_)
+    lower[fixed] = baseline[fixed]
+    upper[fixed] = baseline[fixed]
     if int(lower.sum(axis=0).max()) > cap:
         raise OptimiseError(
             f"{int(lower.sum(axis=0).max())} groups need a booth in some hour but the port "
@@ -660,7 +683,6 @@ def optimise_schedule(
             f"budget {budget} booth-hours is below the {int(lower.sum())} needed to keep "
             f"{min_booths} booth(s) open in every group-hour with traffic (--min-booths)"
         )
-    upper = np.full((len(rows), H), cap, dtype=np.int64)
     if target_p90 is None:
         analytic = greedy_allocation(loads, lower, upper, hour_cap, budget)
         # Re-route once with the analytic schedule (lane choice depends on the booths).
@@ -695,7 +717,7 @@ def optimise_schedule(
             progress=progress,
         )
         budget = int(schedule.sum())
-    flat = flat_schedule(loads, lower, hour_cap, budget)
+    flat = flat_schedule(loads, lower, hour_cap, budget, fixed)
     val = draw_replications(spec, validation_replications, seed + VALIDATION_SEED_OFFSET)
     d_opt = _delays(spec, schedule, val)
     comps = []
