@@ -56,6 +56,19 @@ def test_whatif_json_and_chart(tmp_path: Path) -> None:
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_whatif_colocation_of_the_small_port_pair() -> None:
+    us = str(ROOT / "examples" / "small-port-us-bound.toml")
+    ca = str(ROOT / "examples" / "small-port-canada-bound.toml")
+    res = runner.invoke(app, ["whatif", us, "--pair", ca, "-c", "colocate=1", "-r", "4", "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    assert doc["pairing"] == "same vehicles"
+    # Two facilities open 9 hours with one booth each -> one shared booth for 9 hours.
+    assert doc["summary"]["booth_hours"]["baseline"] == 18
+    assert doc["summary"]["booth_hours"]["diff"] == -9
+    assert doc["summary"]["vehicles"]["diff"] == 0
+
+
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
