@@ -7,6 +7,7 @@ from borderflow.cli import (  # noqa: F401
     _data,
     _demand,
     _forecast,
+    _plan,
     _service,
     _sim,
 )

@@ -9,12 +9,21 @@
 - calibration of capacity against measured delays (``capacity-by-hour v1``:
   :func:`fit_capacity`, :func:`calibrate_southbound`, :func:`calibrate_northbound`,
   :func:`apply_shipped_calibration`);
+- what-ifs against a baseline with paired replications (:func:`whatif`, the change
+  language of :func:`apply_changes`), the staffing optimiser (:func:`optimise_schedule`)
+  and resumable sweeps on local processes or Dask (:func:`run_sweep`):
+  ``docs/planning.md``;
 - closures and diversion over the border network (``closure-logit v1``:
   :func:`closure_target`, :func:`simulate_closure`, :func:`closure_json`), the baseline
   month known at a date (:func:`baseline_month`), truck trade value per port
-  (:func:`port_truck_trade`).
+  (:func:`port_truck_trade`): ``docs/closures.md``.
 """
 
+from borderflow.plan._backends import (
+    Backend,
+    DaskBackend,
+    LocalBackend,
+)
 from borderflow.plan._baseline import (
     BASELINE_METHOD,
     Baseline,
@@ -38,6 +47,15 @@ from borderflow.plan._calibrate_port import (
     calibrated_scenario,
     calibration_to_dict,
 )
+from borderflow.plan._changes import (
+    Change,
+    ChangeError,
+    apply_changes,
+    combine_directions,
+    nexus_share,
+    parse_change,
+    read_overlay,
+)
 from borderflow.plan._closure import (
     CLOSURE_MODEL,
     Alternative,
@@ -52,6 +70,9 @@ from borderflow.plan._closure import (
     logit_shares,
     simulate_closure,
 )
+from borderflow.plan._months import (
+    month_changes,
+)
 from borderflow.plan._network import (
     NetworkParams,
     Parameter,
@@ -59,6 +80,14 @@ from borderflow.plan._network import (
     build_node,
     great_circle_km,
     open_hours,
+)
+from borderflow.plan._optimise import (
+    Comparison,
+    OptimiseError,
+    OptimiseResult,
+    evaluate_schedule,
+    optimise_schedule,
+    with_schedule,
 )
 from borderflow.plan._predict import (
     INTERVAL,
@@ -85,10 +114,24 @@ from borderflow.plan._sizing import (
     size_crossing_booths,
     sized_booths,
 )
+from borderflow.plan._sweep import (
+    Sweep,
+    SweepError,
+    SweepParameter,
+    SweepRun,
+    load_sweep,
+    read_sweep,
+    run_sweep,
+)
 from borderflow.plan._trade import (
     TRADE_RULE,
     PortTradeValue,
     port_truck_trade,
+)
+from borderflow.plan._whatif import (
+    WhatIfResult,
+    paired_ci,
+    whatif,
 )
 
 __all__ = [
@@ -105,17 +148,25 @@ __all__ = [
     "TRADE_RULE",
     "VALIDATED_CROSSINGS",
     "Alternative",
+    "Backend",
     "Baseline",
     "CalibrationDays",
     "CapacityFit",
+    "Change",
+    "ChangeError",
     "ClosureResult",
     "ClosureTarget",
+    "Comparison",
     "DailyFit",
+    "DaskBackend",
     "DayImpact",
     "DayScore",
     "GeneratedScenario",
     "LaneCapacity",
+    "LocalBackend",
     "NetworkParams",
+    "OptimiseError",
+    "OptimiseResult",
     "Parameter",
     "PortCalibration",
     "PortMonth",
@@ -123,8 +174,14 @@ __all__ = [
     "PortTradeValue",
     "ServiceTime",
     "SizedValue",
+    "Sweep",
+    "SweepError",
+    "SweepParameter",
+    "SweepRun",
     "WaitPrediction",
     "WaitRow",
+    "WhatIfResult",
+    "apply_changes",
     "apply_shipped_calibration",
     "baseline_month",
     "booths_from_peak_hour",
@@ -138,15 +195,28 @@ __all__ = [
     "closure_json",
     "closure_json_many",
     "closure_target",
+    "combine_directions",
     "erlang_c_wait_min",
+    "evaluate_schedule",
     "fit_capacity",
     "great_circle_km",
+    "load_sweep",
     "logit_shares",
+    "month_changes",
+    "nexus_share",
     "open_hours",
+    "optimise_schedule",
+    "paired_ci",
+    "parse_change",
     "port_truck_trade",
     "predict_waits",
+    "read_overlay",
+    "read_sweep",
+    "run_sweep",
     "simulate_closure",
     "simulate_days",
     "size_crossing_booths",
     "sized_booths",
+    "whatif",
+    "with_schedule",
 ]

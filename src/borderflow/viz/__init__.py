@@ -15,5 +15,14 @@ from borderflow.viz._text import (
 from borderflow.viz._traffic import (
     traffic_chart,
 )
+from borderflow.viz._whatif import (
+    whatif_chart,
+)
 
-__all__ = ["forecast_chart", "forecast_sparkline", "sparkline", "traffic_chart"]
+__all__ = [
+    "forecast_chart",
+    "forecast_sparkline",
+    "sparkline",
+    "traffic_chart",
+    "whatif_chart",
+]
