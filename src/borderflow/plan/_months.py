@@ -3,8 +3,9 @@
 A scenario describes a day of some base month. The same port in another month carries
 ``count(month) / days(month)`` over ``count(base) / days(base)`` times the traffic, per
 BTS measure: personal-vehicle classes follow ``Personal Vehicles``, truck classes
-``Trucks``, bus classes ``Buses`` and pedestrians ``Pedestrians``. Only months with BTS
-counts in the warehouse can be used (forecast months need a demand forecast).
+``Trucks``, bus classes ``Buses`` and pedestrians ``Pedestrians``. A month in the
+warehouse uses its BTS count; a month up to 24 after the data uses the monthly forecast
+(:func:`borderflow.demand.monthly_count`); later months are refused.
 """
 
 from __future__ import annotations
@@ -30,15 +31,16 @@ def class_measure(c: TrafficClass) -> str:
 
 
 def _per_day(con: Any, port_code: str, measure: str, month: date) -> float:
-    from borderflow.data import traffic_series  # the warehouse (lazy: workers need not load it)
+    # Lazy: sweep workers that never scale months need not load demand models.
+    from borderflow.demand import monthly_count
 
-    rows = traffic_series(con, port_code, (measure,), month, month)
-    if not rows:
+    mc = monthly_count(con, port_code, measure, month)
+    if mc.basis not in ("observed month", "forecast"):
         raise ChangeError(
-            f"no BTS count of {measure} at port {port_code} for {month:%Y-%m} in the "
-            "warehouse (a month after the data needs a demand forecast)"
+            f"no BTS count or forecast of {measure} at port {port_code} for {month:%Y-%m} "
+            f"({mc.source})"
         )
-    return rows[0].value / calendar.monthrange(month.year, month.month)[1]
+    return mc.value / calendar.monthrange(month.year, month.month)[1]
 
 
 def month_changes(
