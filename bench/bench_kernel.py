@@ -77,7 +77,7 @@ COMPILE_SNIPPET = """
 import time
 t0 = time.perf_counter()
 from borderflow.sim import Exponential, LaneGroup, BoothSchedule, PortSpec, TrafficClass
-from borderflow.sim.fast import compile_kernels
+from borderflow.sim._compiled import compile_kernels
 t1 = time.perf_counter()
 k = compile_kernels()
 print(f"{t1 - t0:.3f} {k:.3f}")
@@ -129,7 +129,7 @@ def mmc_workload(rho: float, n: int, n_simpy: int, n_ciw: int, repeats: int) -> 
     n_bf = n_bare = 0
     for r, seq in enumerate(replication_seeds(7, repeats)):
         td, draws = timed(lambda seq=seq: draw_vehicles(spec, seq))
-        te, rec = timed(lambda draws=draws: run_draws(spec, draws, engine="fast"))
+        te, rec = timed(lambda draws=draws: run_draws(spec, draws, engine="compiled"))
         t_draw.append(td)
         t_eng.append(te)
         w_bf.append(float(np.mean(rec.wait_min)))
@@ -235,7 +235,7 @@ def port_workload(n: int, n_simpy: int, repeats: int) -> dict[str, bool]:
     n_bf = 0
     for seq in replication_seeds(8, repeats):
         td, draws = timed(lambda seq=seq: draw_vehicles(spec, seq))
-        te, rec = timed(lambda draws=draws: run_draws(spec, draws, engine="fast"))
+        te, rec = timed(lambda draws=draws: run_draws(spec, draws, engine="compiled"))
         t_draw.append(td)
         t_eng.append(te)
         waits.append(float(np.mean(rec.wait_min)))
@@ -360,7 +360,7 @@ def simulate_ports(
         ts, spec = timed(lambda port=port, counts=counts: year_spec(port, counts))
         seq = np.random.SeedSequence([seed, int(port)])
         td, draws = timed(lambda spec=spec, seq=seq: draw_vehicles(spec, seq))
-        te, rec = timed(lambda spec=spec, draws=draws: run_draws(spec, draws, engine="fast"))
+        te, rec = timed(lambda spec=spec, draws=draws: run_draws(spec, draws, engine="compiled"))
         t_spec, t_draw, t_eng = t_spec + ts, t_draw + td, t_eng + te
         vehicles += rec.n
         wait += float(np.nansum(rec.wait_min))

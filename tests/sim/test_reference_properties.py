@@ -22,7 +22,7 @@ from borderflow.sim import (
     TrafficClass,
     draw_vehicles,
 )
-from borderflow.sim.reference import run_reference
+from borderflow.sim._reference import run_reference
 
 LT = LANE_TYPES[:3]  # general, nexus, ready keep the cases small
 

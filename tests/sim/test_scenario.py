@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from test_reference_properties import ports
 
+from borderflow.data import parse_scenario, scenario_to_toml
 from borderflow.sim import (
     Empirical,
     Erlang,
@@ -18,8 +19,6 @@ from borderflow.sim import (
     PortSpec,
     QueueTrigger,
     SpecError,
-    parse_scenario,
-    scenario_to_toml,
 )
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -26,7 +26,10 @@ def simulate(
         int, typer.Option("--replications", "-r", min=1, help="Independent replications.")
     ] = 1,
     seed: Annotated[int, typer.Option(help="Root seed (same seed, same result).")] = 0,
-    engine: Annotated[str, typer.Option(help="Engine: fast or reference.")] = "fast",
+    engine: Annotated[
+        str,
+        typer.Option(help="Engine: compiled or reference ('fast': deprecated alias of compiled)."),
+    ] = "compiled",
     json_output: Annotated[
         bool, typer.Option("--json", help="Print the result as JSON instead of tables.")
     ] = False,
@@ -41,21 +44,20 @@ def simulate(
 
     from rich.table import Table
 
-    from borderflow.sim import ENGINES, SpecError, parse_scenario
+    from borderflow.data import DataFormatError, read_scenario
+    from borderflow.sim import ENGINE_ALIASES, ENGINES, SpecError
     from borderflow.sim import simulate as run_simulation
 
-    if engine not in ENGINES:
-        raise fail(f"--engine {engine!r}: must be one of {', '.join(ENGINES)}")
-    from borderflow.data import DataFormatError, read_scenario_text
-
+    if engine not in ENGINES and engine not in ENGINE_ALIASES:
+        raise fail(
+            f"--engine {engine!r}: must be one of {', '.join(ENGINES)} "
+            "('fast' is a deprecated alias of 'compiled')"
+        )
+    engine = ENGINE_ALIASES.get(engine, engine)
     try:
-        text = read_scenario_text(scenario)
-    except DataFormatError as exc:
+        spec = read_scenario(scenario)
+    except (DataFormatError, SpecError) as exc:
         raise fail(str(exc)) from None
-    try:
-        spec = parse_scenario(text)
-    except SpecError as exc:
-        raise fail(f"{scenario}: {exc}") from None
     try:
         result = run_simulation(
             spec,
@@ -64,7 +66,7 @@ def simulate(
             engine=engine,  # type: ignore[arg-type]  # checked against ENGINES above
             keep_vehicles=parquet is not None,
         )
-    except (NotImplementedError, SpecError) as exc:  # SpecError: e.g. scenario too big
+    except SpecError as exc:  # e.g. scenario too big to run
         raise fail(f"{scenario}: {exc}") from None
     if parquet is not None:
         import pyarrow.parquet as pq

@@ -40,7 +40,14 @@ from borderflow.data.registry import (
     Registry,
     load_registry,
 )
-from borderflow.data.scenarios import read_scenario_text
+from borderflow.data.scenarios import (
+    SCENARIO_FORMAT_VERSION,
+    parse_scenario,
+    parse_scenario_dict,
+    read_scenario,
+    read_scenario_text,
+    scenario_to_toml,
+)
 from borderflow.data.schema import Column, Table
 from borderflow.data.warehouse import (
     META_TABLES,
@@ -59,6 +66,7 @@ __all__ = [
     "DEFAULT_MEASURE",
     "FACT_SHEET_SOURCE",
     "META_TABLES",
+    "SCENARIO_FORMAT_VERSION",
     "TABLE_SOURCES",
     "AmbiguousPortError",
     "BuildSummary",
@@ -90,14 +98,18 @@ __all__ = [
     "load_registry",
     "parse_bts_month",
     "parse_month",
+    "parse_scenario",
+    "parse_scenario_dict",
     "read_bts_crossings",
     "read_cascade_trucks_daily",
     "read_peace_arch_hourly_delay",
     "read_peace_arch_north_daily",
+    "read_scenario",
     "read_scenario_text",
     "read_transborder_monthly",
     "read_transborder_port_jan2015",
     "resolve_port",
+    "scenario_to_toml",
     "table_row_counts",
     "traffic_series",
     "update_warehouse",

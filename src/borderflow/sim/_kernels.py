@@ -1,7 +1,7 @@
 """Compiled (numba) cores of the fast engine. Plain arrays in, plain arrays out.
 
 Times are minutes from the start of the horizon. The semantics are those of
-``docs/kernel-semantics.md``; :mod:`borderflow.sim.fast` turns a specification into the
+``docs/kernel-semantics.md``; :mod:`borderflow.sim._compiled` turns a specification into the
 arrays used here. Three primary paths:
 
 - :func:`run_single_constant`: one lane group with a constant booth count (the M/M/c

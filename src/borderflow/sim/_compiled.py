@@ -1,8 +1,8 @@
-"""The fast engine: compiled (numba) simulation of one replication from its draws.
+"""The compiled engine: compiled (numba) simulation of one replication from its draws.
 
 Gives the same per-vehicle records as the reference engine
-(:mod:`borderflow.sim.reference`), to floating-point equality, for the same
-:class:`~borderflow.sim.draws.VehicleDraws`; it uses no random numbers of its own. The
+(:mod:`borderflow.sim._reference`), to floating-point equality, for the same
+:class:`~borderflow.sim._draws.VehicleDraws`; it uses no random numbers of its own. The
 specification is compiled into plain arrays (:func:`compile_port`) and one of three
 compiled paths runs (see ``docs/kernel-semantics.md``, "Fast engine"):
 
@@ -25,16 +25,16 @@ import numpy as np
 import numpy.typing as npt
 
 from borderflow.sim import _kernels
-from borderflow.sim.draws import VehicleDraws
-from borderflow.sim.records import StaffingChanges, VehicleRecords
-from borderflow.sim.spec import BoothSchedule, PortSpec, QueueTrigger
+from borderflow.sim._draws import VehicleDraws
+from borderflow.sim._records import StaffingChanges, VehicleRecords
+from borderflow.sim._spec import BoothSchedule, PortSpec, QueueTrigger
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int64]
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
 
 #: The compiled paths, in increasing generality.
-Path = Literal["single", "schedule", "events"]
+CompiledPath = Literal["single", "schedule", "events"]
 PATHS: tuple[str, ...] = ("single", "schedule", "events")
 
 
@@ -87,11 +87,11 @@ class CompiledPort:
     horizon_hours: int
     drain: bool
     secondary_booths: int
-    path: Path
+    path: CompiledPath
 
 
 def compile_port(spec: PortSpec) -> CompiledPort:
-    """Compile a port specification into the arrays of the fast engine.
+    """Compile a port specification into the arrays of the compiled engine.
 
     Parameters
     ----------
@@ -137,7 +137,7 @@ def compile_port(spec: PortSpec) -> CompiledPort:
     else:  # shortest_queue: vehicles per open booth
         mean = np.ones((C, G))
     if is_trigger.any():
-        path: Path = "events"
+        path: CompiledPath = "events"
     elif G == 1 and bool(np.all(schedule[0, :H] == schedule[0, 0])):
         # A constant schedule drains with the same count (or 0 = its maximum).
         path = "single"
@@ -168,7 +168,9 @@ def _group_columns(port: CompiledPort, draws: VehicleDraws) -> IntArray:
     return np.ascontiguousarray(cols, dtype=np.int64)
 
 
-def run_fast(spec: PortSpec, draws: VehicleDraws, *, path: Path | None = None) -> VehicleRecords:
+def run_compiled(
+    spec: PortSpec, draws: VehicleDraws, *, path: CompiledPath | None = None
+) -> VehicleRecords:
     """Simulate one replication with the compiled engine.
 
     Parameters
@@ -187,13 +189,13 @@ def run_fast(spec: PortSpec, draws: VehicleDraws, *, path: Path | None = None) -
     VehicleRecords
         Per-vehicle group, booth, primary and secondary times [minutes].
     """
-    return run_compiled(compile_port(spec), draws, path=path)
+    return run_port(compile_port(spec), draws, path=path)
 
 
-def run_compiled(
-    port: CompiledPort, draws: VehicleDraws, *, path: Path | None = None
+def run_port(
+    port: CompiledPort, draws: VehicleDraws, *, path: CompiledPath | None = None
 ) -> VehicleRecords:
-    """Simulate one replication of an already compiled port (see :func:`run_fast`).
+    """Simulate one replication of an already compiled port (see :func:`run_compiled`).
 
     Compiling once and calling this for many replications avoids re-deriving the arrays.
     """
@@ -260,7 +262,7 @@ def run_compiled(
     )
 
 
-def run_fast_arrays(
+def run_mgc_arrays(
     arrival_min: FloatArray, service_min: FloatArray, booths: int
 ) -> tuple[FloatArray, FloatArray, IntArray]:
     """M/G/c core for benchmarks: one FIFO group, ``booths`` constant, drain to empty.
@@ -322,11 +324,11 @@ def compile_kernels() -> float:
 
 __all__ = [
     "PATHS",
+    "CompiledPath",
     "CompiledPort",
-    "Path",
     "compile_kernels",
     "compile_port",
     "run_compiled",
-    "run_fast",
-    "run_fast_arrays",
+    "run_mgc_arrays",
+    "run_port",
 ]

@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-from borderflow.sim.draws import VehicleDraws, draw_vehicles, replication_seed, replication_seeds
-from borderflow.sim.records import VehicleRecords
-from borderflow.sim.spec import PortSpec
+from borderflow.sim._draws import VehicleDraws, draw_vehicles, replication_seed, replication_seeds
+from borderflow.sim._metrics import replication_metrics
+from borderflow.sim._records import VehicleRecords
+from borderflow.sim._spec import PortSpec
+from borderflow.sim._summary import SimulationResult, summarise
 
-if TYPE_CHECKING:
-    from borderflow.sim.results import SimulationResult
+#: Engine names. ``"fast"`` is also accepted, as a deprecated alias of ``"compiled"``.
+Engine = Literal["compiled", "reference", "fast"]
+ENGINES: tuple[str, ...] = ("compiled", "reference")
+#: Deprecated engine names and the engine they mean.
+ENGINE_ALIASES: dict[str, str] = {"fast": "compiled"}
 
-Engine = Literal["fast", "reference"]
-ENGINES: tuple[str, ...] = ("fast", "reference")
+
+def resolve_engine(engine: str) -> str:
+    """Return the engine ``engine`` names (``"fast"`` -> ``"compiled"``).
+
+    Raises
+    ------
+    ValueError
+        If ``engine`` is neither an engine of :data:`ENGINES` nor a deprecated alias.
+    """
+    name = ENGINE_ALIASES.get(engine, engine)
+    if name not in ENGINES:
+        raise ValueError(
+            f"engine = {engine!r}: must be one of {list(ENGINES)} ('fast' is a deprecated "
+            "alias of 'compiled')"
+        )
+    return name
 
 
 def _check_draws(spec: PortSpec, draws: VehicleDraws) -> None:
@@ -32,7 +50,7 @@ def _check_draws(spec: PortSpec, draws: VehicleDraws) -> None:
         raise ValueError("draws put initial-queue vehicles in a lane group the spec lacks")
 
 
-def run_draws(spec: PortSpec, draws: VehicleDraws, engine: Engine = "fast") -> VehicleRecords:
+def run_draws(spec: PortSpec, draws: VehicleDraws, engine: Engine = "compiled") -> VehicleRecords:
     """Simulate one replication from its pre-drawn random numbers.
 
     Parameters
@@ -41,33 +59,24 @@ def run_draws(spec: PortSpec, draws: VehicleDraws, engine: Engine = "fast") -> V
         The port.
     draws : VehicleDraws
         The replication's vehicles (from :func:`draw_vehicles` with the same classes).
-    engine : {"fast", "reference"}
-        ``"fast"`` (compiled, ``borderflow.sim.fast.run_fast``) or ``"reference"``
-        (pure Python, event-driven). Both give identical records.
+    engine : {"compiled", "reference"}
+        ``"compiled"`` (numba) or ``"reference"`` (pure Python, event-driven). Both give
+        identical records. ``"fast"`` is a deprecated alias of ``"compiled"``.
 
     Returns
     -------
     VehicleRecords
         Per-vehicle times [minutes].
     """
+    name = resolve_engine(engine)
     _check_draws(spec, draws)
-    if engine == "reference":
-        from borderflow.sim.reference import run_reference
+    if name == "reference":
+        from borderflow.sim._reference import run_reference
 
-        ref: VehicleRecords = run_reference(spec, draws)
-        return ref
-    if engine == "fast":
-        try:
-            fast = importlib.import_module("borderflow.sim.fast")
-        except ModuleNotFoundError as exc:
-            if exc.name != "borderflow.sim.fast":
-                raise
-            raise NotImplementedError(
-                "the fast engine (borderflow.sim.fast) is not available yet; use engine='reference'"
-            ) from None
-        records: VehicleRecords = fast.run_fast(spec, draws)
-        return records
-    raise ValueError(f"engine = {engine!r}: must be one of {list(ENGINES)}")
+        return run_reference(spec, draws)
+    from borderflow.sim._compiled import run_compiled
+
+    return run_compiled(spec, draws)
 
 
 def run_replication(
@@ -75,12 +84,12 @@ def run_replication(
     seed: int = 0,
     *,
     replication: int = 0,
-    replications: int = 1,
-    engine: Engine = "fast",
+    engine: Engine = "compiled",
 ) -> VehicleRecords:
-    """Draw and simulate replication ``replication`` of ``replications`` with ``seed``.
+    """Draw and simulate replication ``replication`` of a run with root seed ``seed``.
 
-    The replication's seed sequence is ``SeedSequence(seed).spawn(replications)[replication]``.
+    The replication's seed sequence is :func:`replication_seed` ``(seed, replication)``,
+    equal to ``SeedSequence(seed).spawn(R)[replication]`` for every ``R > replication``.
 
     Parameters
     ----------
@@ -89,22 +98,16 @@ def run_replication(
     seed : int
         Root seed of the run.
     replication : int
-        Which replication, in ``[0, replications)``.
-    replications : int
-        Number of replications the root seed is spawned into.
-    engine : {"fast", "reference"}
-        Engine to use.
+        Which replication (>= 0).
+    engine : {"compiled", "reference"}
+        Engine to use (``"fast"``: deprecated alias of ``"compiled"``).
 
     Returns
     -------
     VehicleRecords
         Per-vehicle times [minutes].
     """
-    if not 0 <= replication < replications:
-        raise ValueError(
-            f"replication = {replication}: must be in [0, replications = {replications})"
-        )
-    seq = replication_seed(seed, replication)  # == SeedSequence(seed).spawn(R)[replication]
+    seq = replication_seed(seed, replication)
     return run_draws(spec, draw_vehicles(spec, seq), engine)
 
 
@@ -113,7 +116,7 @@ def simulate(
     *,
     replications: int = 1,
     seed: int = 0,
-    engine: Engine = "fast",
+    engine: Engine = "compiled",
     keep_vehicles: bool = False,
 ) -> SimulationResult:
     """Simulate ``replications`` independent replications and summarise them.
@@ -126,8 +129,8 @@ def simulate(
         Number of replications (>= 1); confidence intervals need at least 2.
     seed : int
         Root seed; replication ``r`` uses ``SeedSequence(seed).spawn(replications)[r]``.
-    engine : {"fast", "reference"}
-        Engine to use.
+    engine : {"compiled", "reference"}
+        Engine to use (``"fast"``: deprecated alias of ``"compiled"``).
     keep_vehicles : bool
         Keep every replication's :class:`VehicleRecords` in the result (memory!).
 
@@ -136,13 +139,12 @@ def simulate(
     SimulationResult
         Hourly tables per lane type, daily figures, 95% confidence intervals.
     """
-    from borderflow.sim.results import replication_metrics, summarise
-
+    name = resolve_engine(engine)
     seqs = replication_seeds(seed, replications)
     per_rep = []
     kept: list[VehicleRecords] = []
     for seq in seqs:
-        rec = run_draws(spec, draw_vehicles(spec, seq), engine)
+        rec = run_draws(spec, draw_vehicles(spec, seq), name)  # type: ignore[arg-type]
         per_rep.append(replication_metrics(spec, rec))
         if keep_vehicles:
             kept.append(rec)
@@ -150,9 +152,17 @@ def simulate(
         spec,
         per_rep,
         seed=seed,
-        engine=engine,
+        engine=name,
         vehicles=tuple(kept) if keep_vehicles else None,
     )
 
 
-__all__ = ["ENGINES", "Engine", "run_draws", "run_replication", "simulate"]
+__all__ = [
+    "ENGINES",
+    "ENGINE_ALIASES",
+    "Engine",
+    "resolve_engine",
+    "run_draws",
+    "run_replication",
+    "simulate",
+]

@@ -1,7 +1,7 @@
 """The port specification: a frozen, validated description of one direction of a crossing.
 
 See ``docs/kernel-semantics.md`` for what a specification means. Construction checks every
-field and raises :class:`~borderflow.sim.errors.SpecError` naming the field path and value.
+field and raises :class:`~borderflow.sim._errors.SpecError` naming the field path and value.
 Times are in minutes, rates in vehicles/hour.
 """
 
@@ -16,7 +16,7 @@ from typing import Any, Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from borderflow.sim.distributions import (
+from borderflow.sim._distributions import (
     Deterministic,
     Distribution,
     Empirical,
@@ -24,7 +24,7 @@ from borderflow.sim.distributions import (
     Exponential,
     Lognormal,
 )
-from borderflow.sim.errors import SpecError
+from borderflow.sim._errors import SpecError
 from borderflow.vocab import DIRECTIONS, LANE_TYPES
 
 #: Lane-choice rules both engines implement (see kernel-semantics.md).

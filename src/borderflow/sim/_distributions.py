@@ -14,7 +14,7 @@ from typing import TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from borderflow.sim.errors import SpecError
+from borderflow.sim._errors import SpecError
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 

@@ -33,8 +33,8 @@ from typing import TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from borderflow.sim.errors import ScenarioTooLargeError
-from borderflow.sim.spec import LANE_TYPES, PortSpec
+from borderflow.sim._errors import ScenarioTooLargeError
+from borderflow.sim._spec import LANE_TYPES, PortSpec
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int64]

@@ -31,8 +31,8 @@ from borderflow.sim import (
     VehicleRecords,
     draw_vehicles,
 )
-from borderflow.sim.fast import compile_port, run_fast, run_fast_arrays
-from borderflow.sim.reference import run_reference
+from borderflow.sim._compiled import compile_port, run_compiled, run_mgc_arrays
+from borderflow.sim._reference import run_reference
 
 NAN = np.nan
 
@@ -97,7 +97,7 @@ def all_paths(spec: PortSpec, draws: VehicleDraws) -> list[VehicleRecords]:
     against the independent reference engine."""
     paths = ("single", "schedule", "events")
     first = paths.index(compile_port(spec).path)
-    runs = [run_fast(spec, draws, path=p) for p in paths[first:]]  # type: ignore[arg-type]
+    runs = [run_compiled(spec, draws, path=p) for p in paths[first:]]  # type: ignore[arg-type]
     ref = run_reference(spec, draws)
     for p, rec in zip(paths[first:], runs, strict=True):
         assert rec.mismatches(ref) == [], p
@@ -325,7 +325,7 @@ def test_mmc_paths_agree_and_kw_recursion() -> None:
         expect[i] = max(a, free[b])
         free[b] = expect[i] + s
     np.testing.assert_array_equal(runs[0].start_min, expect)
-    start, end, booth = run_fast_arrays(d.arrival_min, d.service_min[:, 0], 3)
+    start, end, booth = run_mgc_arrays(d.arrival_min, d.service_min[:, 0], 3)
     np.testing.assert_array_equal(end, runs[0].end_min)
     np.testing.assert_array_equal(start, expect)
     np.testing.assert_array_equal(booth, runs[0].booth_index)
@@ -335,7 +335,7 @@ def test_rejects_unsorted_arrivals() -> None:
     spec = one_group((1,), 1)
     d = make_draws(spec, [5, 1], [0, 0], {"general": [1, 1]})
     with pytest.raises(ValueError, match="non-decreasing"):
-        run_fast(spec, d)
+        run_compiled(spec, d)
 
 
 def test_compiled_kernels_load_from_cache_in_a_new_process(tmp_path: Path) -> None:
@@ -343,7 +343,7 @@ def test_compiled_kernels_load_from_cache_in_a_new_process(tmp_path: Path) -> No
     code = (
         "import json, numpy as np\n"
         "from borderflow.sim import _kernels as k\n"
-        "from borderflow.sim.fast import compile_kernels\n"
+        "from borderflow.sim._compiled import compile_kernels\n"
         "compile_kernels()\n"
         "fns = [k.run_single_constant, k.run_schedule, k.run_events, k.run_secondary]\n"
         "print(json.dumps([[sum(f.stats.cache_hits.values()),"
@@ -363,7 +363,7 @@ def test_compiled_kernels_load_from_cache_in_a_new_process(tmp_path: Path) -> No
 def test_cache_dir_defaults_to_the_repository_when_unset() -> None:
     # numba reads NUMBA_CACHE_DIR once, at import: the fast engine must set it first.
     env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
-    code = "import borderflow.sim.fast, numba; print(numba.config.CACHE_DIR)"
+    code = "import borderflow.sim._compiled, numba; print(numba.config.CACHE_DIR)"
     proc = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
