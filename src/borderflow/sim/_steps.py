@@ -79,6 +79,8 @@ class StepFunction:
 
     def value_at(self, x: FloatArray) -> FloatArray:
         """Value just after all steps at or before each ``x`` (0 before the first)."""
+        if self.time.size == 0:  # no step at all (e.g. a lane type nobody used): 0 always
+            return np.zeros(np.shape(x))
         j = np.searchsorted(self.time, x, side="right") - 1
         return np.where(j >= 0, self.value[np.maximum(j, 0)], 0.0)
 
