@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from borderflow.sim._draws import VehicleDraws, draw_vehicles, replication_seed, replication_seeds
+from borderflow.sim._bounds import BYTES_PER_KEPT_VEHICLE, gigabytes, memory_budget_bytes
+from borderflow.sim._draws import (
+    VehicleDraws,
+    check_size,
+    draw_vehicles,
+    estimated_bytes,
+    expected_vehicles,
+    replication_seed,
+    replication_seeds,
+)
+from borderflow.sim._errors import ScenarioTooLargeError
 from borderflow.sim._metrics import replication_metrics
 from borderflow.sim._records import VehicleRecords
 from borderflow.sim._spec import PortSpec
@@ -140,6 +150,17 @@ def simulate(
         Hourly tables per lane type, daily figures, 95% confidence intervals.
     """
     name = resolve_engine(engine)
+    if replications < 1:
+        raise ValueError(f"replications = {replications}: must be >= 1")
+    check_size(spec)
+    if keep_vehicles:
+        kept_bytes = replications * expected_vehicles(spec) * BYTES_PER_KEPT_VEHICLE
+        if kept_bytes + estimated_bytes(spec) > memory_budget_bytes():
+            raise ScenarioTooLargeError(
+                f"keep_vehicles: {replications} replications of about "
+                f"{expected_vehicles(spec):,.0f} vehicles need about {gigabytes(kept_bytes)} "
+                "of memory, more than this machine can spare: keep fewer replications"
+            )
     seqs = replication_seeds(seed, replications)
     per_rep = []
     kept: list[VehicleRecords] = []

@@ -33,6 +33,14 @@ from typing import TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from borderflow.sim._bounds import (
+    BYTES_PER_SERVICE_COLUMN,
+    BYTES_PER_VEHICLE,
+    MEMORY_SHARE,
+    gigabytes,
+    machine_memory_bytes,
+    memory_budget_bytes,
+)
 from borderflow.sim._errors import ScenarioTooLargeError
 from borderflow.sim._spec import LANE_TYPES, PortSpec
 
@@ -40,10 +48,6 @@ FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int64]
 Int32Array: TypeAlias = npt.NDArray[np.int32]
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
-
-#: Default cap on the expected vehicles of one replication. A vehicle costs about
-#: 80 bytes of draws and records plus 8 per service column, so 60 M is ~6 GB at most.
-MAX_VEHICLES = 60_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,11 +152,48 @@ def expected_vehicles(spec: PortSpec) -> float:
     return poisson + trace + sum(iq.count for iq in spec.initial_queue)
 
 
+def estimated_bytes(spec: PortSpec) -> float:
+    """Return the estimated peak memory of one replication of ``spec`` [bytes].
+
+    Expected vehicles times the measured peak per vehicle (:data:`BYTES_PER_VEHICLE`
+    plus :data:`BYTES_PER_SERVICE_COLUMN` per lane type with service times): draws,
+    engine state, records and metrics alive at once.
+    """
+    per_vehicle = BYTES_PER_VEHICLE + BYTES_PER_SERVICE_COLUMN * len(spec.service_lane_types)
+    return expected_vehicles(spec) * per_vehicle
+
+
+def check_size(spec: PortSpec, max_vehicles: int | None = None) -> None:
+    """Refuse a replication that would not fit in memory (or exceeds ``max_vehicles``).
+
+    Raises
+    ------
+    ScenarioTooLargeError
+        Naming the expected vehicles, the estimated memory and the machine's memory.
+    """
+    n_expected = expected_vehicles(spec)
+    need = estimated_bytes(spec)
+    budget = memory_budget_bytes()
+    if max_vehicles is not None and n_expected > max_vehicles:
+        raise ScenarioTooLargeError(
+            f"scenario too big to run: one replication expects about {n_expected:,.0f} "
+            f"vehicles (limit {max_vehicles:,}; about {gigabytes(need)} of memory): shorten "
+            "horizon_hours, lower rate_per_hour, or split the run"
+        )
+    if need > budget:
+        raise ScenarioTooLargeError(
+            f"scenario too big to run: one replication expects about {n_expected:,.0f} "
+            f"vehicles, about {gigabytes(need)} of memory, over {MEMORY_SHARE:.0%} of this "
+            f"machine's {gigabytes(machine_memory_bytes())}: shorten horizon_hours, lower "
+            "rate_per_hour, or split the run"
+        )
+
+
 def draw_vehicles(
     spec: PortSpec,
     seed_sequence: np.random.SeedSequence,
     *,
-    max_vehicles: int = MAX_VEHICLES,
+    max_vehicles: int | None = None,
 ) -> VehicleDraws:
     """Draw every vehicle of one replication, up front, in the documented order.
 
@@ -162,8 +203,10 @@ def draw_vehicles(
         The port; only its classes, horizon and initial queue affect the draws.
     seed_sequence : numpy.random.SeedSequence
         The replication's seed sequence (``SeedSequence(seed).spawn(R)[r]``).
-    max_vehicles : int
-        Refuse a replication expected to hold more vehicles than this (memory guard).
+    max_vehicles : int, optional
+        Refuse a replication expected to hold more vehicles than this. In any case a
+        replication whose estimated memory (:func:`estimated_bytes`) exceeds 75% of the
+        machine's physical memory is refused.
 
     Returns
     -------
@@ -174,15 +217,9 @@ def draw_vehicles(
     Raises
     ------
     ScenarioTooLargeError
-        If the replication is expected to exceed ``max_vehicles`` vehicles.
+        If the replication would not fit in memory or exceeds ``max_vehicles``.
     """
-    n_expected = expected_vehicles(spec)
-    if n_expected > max_vehicles:
-        raise ScenarioTooLargeError(
-            f"scenario too big to run: one replication expects about {n_expected:,.0f} "
-            f"vehicles (limit {max_vehicles:,}; about {n_expected * 100 / 1e9:,.1f} GB of "
-            "memory): shorten horizon_hours, lower rate_per_hour, or split the run"
-        )
+    check_size(spec, max_vehicles)
     rng = np.random.Generator(np.random.PCG64(seed_sequence))
     K = spec.n_classes
     rates = spec.rate_matrix  # (H, K) vehicles/hour
@@ -283,4 +320,12 @@ def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:
     return np.random.SeedSequence(seed, spawn_key=(replication,))
 
 
-__all__ = ["VehicleDraws", "draw_vehicles", "replication_seed", "replication_seeds"]
+__all__ = [
+    "VehicleDraws",
+    "check_size",
+    "draw_vehicles",
+    "estimated_bytes",
+    "expected_vehicles",
+    "replication_seed",
+    "replication_seeds",
+]

@@ -16,6 +16,7 @@ from typing import Any, Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from borderflow.sim._bounds import MAX_BOOTHS, MAX_HORIZON_HOURS, MAX_VEHICLE_LENGTH_M
 from borderflow.sim._distributions import (
     Deterministic,
     Distribution,
@@ -29,6 +30,11 @@ from borderflow.vocab import DIRECTIONS, LANE_TYPES
 
 #: Lane-choice rules both engines implement (see kernel-semantics.md).
 CHOICE_RULES: tuple[str, ...] = ("least_expected_wait", "shortest_queue")
+
+_TOO_MANY_BOOTHS = (
+    f"at most {MAX_BOOTHS} booths per lane group (the largest real ports have a few dozen "
+    "primary booths per direction)"
+)
 
 _DISTRIBUTIONS = (Exponential, Deterministic, Erlang, Lognormal, Empirical)
 
@@ -100,6 +106,8 @@ class BoothSchedule:
         for h, b in enumerate(values):
             if not _is_int(b) or b < 0:
                 raise SpecError(f"booths[{h}] = {b!r}: booth counts must be integers >= 0")
+            if b > MAX_BOOTHS:
+                raise SpecError(f"booths[{h}] = {b!r}: {_TOO_MANY_BOOTHS}")
         if all(b == 0 for b in values):
             raise SpecError(f"booths = {list(values)!r}: all zero, the group never opens")
         object.__setattr__(self, "booths", tuple(int(b) for b in values))
@@ -147,6 +155,8 @@ class QueueTrigger:
                 f"max_booths = {self.max_booths!r}: must be an integer >= 1 and >= "
                 f"min_booths ({self.min_booths})"
             )
+        if self.max_booths > MAX_BOOTHS:
+            raise SpecError(f"max_booths = {self.max_booths!r}: {_TOO_MANY_BOOTHS}")
         for name in ("open_above", "close_below"):
             v = getattr(self, name)
             if not _is_number(v) or not math.isfinite(v) or v < 0:
@@ -309,6 +319,10 @@ class TrafficClass:
         L = self.vehicle_length_m
         if not _is_number(L) or not math.isfinite(L) or L <= 0:
             raise SpecError(f"vehicle_length_m = {L!r}: must be finite and > 0")
+        if L > MAX_VEHICLE_LENGTH_M:
+            raise SpecError(
+                f"vehicle_length_m = {L!r}: at most {MAX_VEHICLE_LENGTH_M:g} metres per vehicle"
+            )
         object.__setattr__(self, "vehicle_length_m", float(L))
         # Trace-driven arrivals.
         if self.arrival_times_min is not None:
@@ -360,6 +374,8 @@ class Secondary:
     def __post_init__(self) -> None:
         if not _is_int(self.booths) or self.booths < 1:
             raise SpecError(f"booths = {self.booths!r}: must be an integer >= 1")
+        if self.booths > MAX_BOOTHS:
+            raise SpecError(f"booths = {self.booths!r}: {_TOO_MANY_BOOTHS}")
         object.__setattr__(self, "booths", int(self.booths))
 
 
@@ -454,6 +470,10 @@ class PortSpec:
         H = self.horizon_hours
         if not _is_int(H) or H < 1:
             raise SpecError(f"horizon_hours = {H!r}: must be an integer >= 1")
+        if H > MAX_HORIZON_HOURS:
+            raise SpecError(
+                f"horizon_hours = {H!r}: at most {MAX_HORIZON_HOURS:,} (ten years); split the run"
+            )
         object.__setattr__(self, "horizon_hours", int(H))
         if not isinstance(self.drain, bool):
             raise SpecError(f"drain = {self.drain!r}: must be true or false")

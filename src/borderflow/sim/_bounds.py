@@ -1,0 +1,81 @@
+"""Bounds of what the kernel accepts: booths, horizon, service times, memory.
+
+Every bound is a stated assumption (``docs/kernel-semantics.md``, "Bounds"), chosen far
+above any real land port so that no real scenario meets it, and low enough that a typo
+(``booths = 10**9``, a service mean of ``1e300``) ends in a clear :class:`SpecError`
+instead of a ``MemoryError`` after minutes, a machine out of memory or NaN output.
+"""
+
+from __future__ import annotations
+
+import os
+
+#: Most booths of one lane group, of secondary inspection, or of a queue trigger's
+#: ``max_booths``. Assumption: the largest primary-booth counts in data/PARAMETERS.md are
+#: 13 truck booths (Ambassador Bridge) and 10 lanes (Peace Arch, Pacific Highway); 100 is
+#: about 8x the largest, a ceiling, not a figure of any port. Runtime grows with
+#: vehicles x booths, so the cap also bounds the time per vehicle.
+MAX_BOOTHS = 100
+
+#: Longest arrival horizon [hours]: ten years of 366 days (assumption: longer than any
+#: planning horizon; a year of a port is 8,760 hours).
+MAX_HORIZON_HOURS = 10 * 366 * 24
+
+#: Largest service-time parameter (mean, value, sd, sample) [minutes]: one day
+#: (assumption: no primary or secondary inspection lasts a day; keeps sums of times finite).
+MAX_SERVICE_MIN = 24 * 60.0
+
+#: Largest coefficient of variation (sd / mean) of a lognormal service time. Numerical:
+#: the underlying normal's sigma = sqrt(log(1 + cv^2)) stays below 3.04, so samples stay
+#: finite (larger cv are not seen in inspection data: data/PARAMETERS.md).
+MAX_LOGNORMAL_CV = 100.0
+
+#: Longest queued vehicle [metres] (assumption: the longest road trains in Canada and the
+#: U.S. are under 40 m, plus spacing).
+MAX_VEHICLE_LENGTH_M = 100.0
+
+#: Peak memory of one replication per vehicle [bytes], measured on a 2 M-vehicle port
+#: with four classes, two lane types and secondary (draws, engine, records and metrics
+#: alive at once; ``tests/sim/test_bounds.py`` re-measures it), rounded up.
+BYTES_PER_VEHICLE = 400
+#: Extra peak memory per vehicle for each lane-type column of service times [bytes].
+BYTES_PER_SERVICE_COLUMN = 16
+#: Memory of one kept :class:`VehicleRecords` per vehicle [bytes] (``keep_vehicles``):
+#: 8 float64/int64 columns, an int32 and a bool, plus the arrival column.
+BYTES_PER_KEPT_VEHICLE = 82
+#: Share of the machine's physical memory one run may plan to use.
+MEMORY_SHARE = 0.75
+
+
+def machine_memory_bytes() -> int:
+    """Return the machine's physical memory [bytes] (``os.sysconf``; 8 GiB if unknown)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return 8 * 1024**3
+
+
+def memory_budget_bytes() -> int:
+    """Return the memory one run may use [bytes]: :data:`MEMORY_SHARE` of the machine's."""
+    return int(MEMORY_SHARE * machine_memory_bytes())
+
+
+def gigabytes(n_bytes: float) -> str:
+    """Format a byte count as GB with one decimal (e.g. ``'8.7 GB'``)."""
+    return f"{n_bytes / 1e9:,.1f} GB"
+
+
+__all__ = [
+    "BYTES_PER_KEPT_VEHICLE",
+    "BYTES_PER_SERVICE_COLUMN",
+    "BYTES_PER_VEHICLE",
+    "MAX_BOOTHS",
+    "MAX_HORIZON_HOURS",
+    "MAX_LOGNORMAL_CV",
+    "MAX_SERVICE_MIN",
+    "MAX_VEHICLE_LENGTH_M",
+    "MEMORY_SHARE",
+    "gigabytes",
+    "machine_memory_bytes",
+    "memory_budget_bytes",
+]
