@@ -60,6 +60,8 @@ SUMMARY_METRICS: tuple[str, ...] = (
     "max_wait_min",
     "vehicle_hours_delay",
     "waiting_at_end",
+    "stranded_mean_wait_so_far_min",
+    "mean_wait_with_stranded_min",
     "mean_secondary_wait_min",
     "last_departure_min",
 )
@@ -320,6 +322,8 @@ def _daily_metrics(v: _Joined, mean_wait: FloatArray, H: int, T: int) -> dict[st
 def _summary_metrics(spec: PortSpec, rec: VehicleRecords, v: _Joined) -> dict[str, float]:
     """Return the whole-run figures of one replication."""
     ws = v.wait[v.started]
+    delay = _delay_min(v, 60.0 * spec.horizon_hours)
+    stranded = delay[~v.started]  # waits so far of vehicles never started (drain = false)
     sec_wait = rec.secondary_wait_min
     sec_ok = ~np.isnan(sec_wait)
     ends = np.concatenate((rec.end_min, rec.secondary_end_min))
@@ -329,8 +333,10 @@ def _summary_metrics(spec: PortSpec, rec: VehicleRecords, v: _Joined) -> dict[st
         "mean_wait_min": float(ws.mean()) if ws.size else math.nan,
         "p95_wait_min": float(np.percentile(ws, 95)) if ws.size else math.nan,
         "max_wait_min": float(ws.max()) if ws.size else math.nan,
-        "vehicle_hours_delay": float(_delay_min(v, 60.0 * spec.horizon_hours).sum() / 60.0),
-        "waiting_at_end": float((~v.started).sum()),
+        "vehicle_hours_delay": float(delay.sum() / 60.0),
+        "waiting_at_end": float(stranded.size),
+        "stranded_mean_wait_so_far_min": float(stranded.mean()) if stranded.size else math.nan,
+        "mean_wait_with_stranded_min": float(delay.mean()) if delay.size else math.nan,
         "mean_secondary_wait_min": float(sec_wait[sec_ok].mean()) if sec_ok.any() else math.nan,
         "last_departure_min": float(ends.max()) if ends.size else math.nan,
     }

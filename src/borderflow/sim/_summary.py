@@ -67,7 +67,13 @@ class SimulationResult:
         Rows (day, lane_type including "all"): vehicle-hours of delay, hours with mean
         wait over 30 and 60 minutes.
     summary : dict
-        Whole-run figures: each metric name maps to (mean, ci95).
+        Whole-run figures: each metric name maps to (mean, ci95). ``mean_wait_min``,
+        ``p95_wait_min`` and ``max_wait_min`` count the vehicles that started primary
+        inspection only; with ``drain = false`` the vehicles still waiting at the end
+        (``waiting_at_end``) are reported beside them: ``stranded_mean_wait_so_far_min``
+        (their waits up to the end of the horizon) and ``mean_wait_with_stranded_min``
+        (every vehicle, stranded ones at their wait so far: a lower bound of the mean
+        wait). See :attr:`censored`.
     vehicles : tuple of VehicleRecords, optional
         Per-vehicle records of every replication, when kept.
     """
@@ -86,6 +92,16 @@ class SimulationResult:
     class_names: tuple[str, ...]
     group_names: tuple[str, ...]
     group_lane_types: tuple[str, ...]
+
+    @property
+    def censored(self) -> bool:
+        """Whether the wait figures are censored: some vehicle never started primary.
+
+        Only possible with ``drain = false``; then ``mean_wait_min`` covers served
+        vehicles only and understates the wait of the day.
+        """
+        stranded = self.summary["waiting_at_end"][0]
+        return bool(math.isfinite(stranded) and stranded > 0)
 
     def to_arrow(self) -> Any:
         """Per-vehicle records of all replications as a ``pyarrow.Table``.
@@ -146,6 +162,7 @@ class SimulationResult:
             "replications": self.replications,
             "seed": self.seed,
             "engine": self.engine,
+            "censored": self.censored,
             "lane_types": list(self.lane_types),
             "summary": {
                 k: {"mean": clean(m), "ci95": clean(c)} for k, (m, c) in self.summary.items()
