@@ -75,8 +75,8 @@ def port_simpy(
     Vehicles of each class arrive as a Poisson stream (merged here by drawing the class
     of each arrival with probability rate/total). On arrival a vehicle picks, among the
     groups whose lane type its class may use, the least expected wait
-    (in group ÷ booths × class mean service), ties to the group eligible to the fewest
-    classes, then the lower index; primary service is exponential; referred vehicles
+    max(0, in group − booths + 1) ÷ booths × class mean service, ties to the group
+    eligible to the fewest classes, then the lower index; primary service is exponential; referred vehicles
     then queue FIFO for secondary inspection.
     """
     rng = random.Random(seed)
@@ -86,7 +86,7 @@ def port_simpy(
     specialisation = [sum(1 for c in classes if g.lane_type in c.mean_service) for g in groups]
     eligible = [
         [
-            (specialisation[j], j, c.mean_service[g.lane_type] / g.booths)
+            (specialisation[j], j, c.mean_service[g.lane_type] / g.booths, g.booths)
             for j, g in enumerate(groups)
             if g.lane_type in c.mean_service
         ]
@@ -104,7 +104,11 @@ def port_simpy(
         arrived = env.now
         best = min(
             eligible[k],
-            key=lambda e: ((len(resources[e[1]].queue) + resources[e[1]].count) * e[2], e[0], e[1]),
+            key=lambda e: (
+                max(0, len(resources[e[1]].queue) + resources[e[1]].count - e[3] + 1) * e[2],
+                e[0],
+                e[1],
+            ),
         )
         j = best[1]
         cls = classes[k]

@@ -29,7 +29,7 @@ from borderflow.sim import (
 from borderflow.sim._bounds import MAX_BOOTHS
 
 SCENARIO = """
-format_version = 1
+format_version = 2
 name = "bounds"
 direction = "US-bound"
 horizon_hours = 1

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 
 SMALL = """
-format_version = 1
+format_version = 2
 name = "small test port"
 direction = "Canada-bound"
 horizon_hours = 2

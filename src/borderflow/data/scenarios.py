@@ -38,7 +38,12 @@ from borderflow.sim import (
 )
 
 #: The scenario format version this module reads.
-SCENARIO_FORMAT_VERSION = 1
+SCENARIO_FORMAT_VERSION = 2
+#: Versions this module reads. Version 1 files keep their meaning: their choice rule
+#: ``least_expected_wait`` (explicit or by default) was ``n / o x mean service``, which
+#: version 2 calls ``least_work_per_booth`` (see docs/scenario-format.md, "Versions").
+READABLE_VERSIONS = (1, 2)
+_V1_RULES = {"least_expected_wait": "least_work_per_booth", "shortest_queue": "shortest_queue"}
 
 _SCALE = {"min": 1.0, "s": 1.0 / 60.0}
 
@@ -141,7 +146,7 @@ class _InitialIn(_Model):
 
 
 class _ScenarioIn(_Model):
-    format_version: Literal[1]
+    format_version: Literal[1, 2]
     name: str
     direction: str
     horizon_hours: int
@@ -287,10 +292,10 @@ def parse_scenario_dict(raw: Mapping[str, Any]) -> PortSpec:
     if not isinstance(raw, Mapping):
         raise SpecError(f"scenario = {raw!r}: must be a table (a JSON object)")
     version = raw.get("format_version")
-    if version != SCENARIO_FORMAT_VERSION:
+    if isinstance(version, bool) or version not in READABLE_VERSIONS:
         raise SpecError(
             f"format_version = {version!r}: this borderflow reads format_version = "
-            f"{SCENARIO_FORMAT_VERSION}"
+            f"{' or '.join(str(v) for v in READABLE_VERSIONS)}"
         )
     try:
         sc = _ScenarioIn.model_validate(dict(raw))
@@ -360,8 +365,20 @@ def _build_port(
         storage=storage,
         drain=sc.drain,
         initial_queue=tuple(InitialQueue(q.group, q.class_, q.count) for q in sc.initial_queue),
-        choice_rule=sc.choice_rule,
+        choice_rule=_choice_rule(sc),
     )
+
+
+def _choice_rule(sc: _ScenarioIn) -> str:
+    """Return the kernel's rule name for the file's ``choice_rule`` in its version."""
+    if sc.format_version == 1:
+        if sc.choice_rule not in _V1_RULES:
+            raise SpecError(
+                f"choice_rule = {sc.choice_rule!r}: format_version = 1 knows "
+                f"{sorted(_V1_RULES)}; use format_version = 2 for the other rules"
+            )
+        return _V1_RULES[sc.choice_rule]
+    return sc.choice_rule
 
 
 def _q(text: str) -> str:

@@ -60,7 +60,10 @@ class CompiledPort:
     n_eligible : ndarray of int64, shape (C,)
         Number of eligible groups per class.
     mean : ndarray of float64, shape (C, G)
-        Weight of the choice rule: mean service [minutes] (least expected wait), or 1.
+        Weight of the choice rule: mean service [minutes], or 1 (``shortest_queue``).
+    rule : int
+        Choice-rule code: 0 expected wait (``least_expected_wait``), 1 work per booth
+        (``least_work_per_booth``, ``shortest_queue``).
     lane_type : ndarray of int64, shape (G,)
         Lane-type index of each group.
     horizon_hours : int
@@ -83,6 +86,7 @@ class CompiledPort:
     eligible: IntArray
     n_eligible: IntArray
     mean: FloatArray
+    rule: int
     lane_type: IntArray
     horizon_hours: int
     drain: bool
@@ -132,10 +136,15 @@ def compile_port(spec: PortSpec) -> CompiledPort:
         groups.sort(key=lambda g: (int(spec_rank[g]), g))
         eligible[k, : len(groups)] = groups
         n_eligible[k] = len(groups)
-    if spec.choice_rule == "least_expected_wait":
-        mean = np.nan_to_num(np.array(spec.mean_service_matrix, dtype=np.float64), nan=0.0)
-    else:  # shortest_queue: vehicles per open booth
+    if spec.choice_rule == "shortest_queue":  # vehicles per open booth
         mean = np.ones((C, G))
+    else:
+        mean = np.nan_to_num(np.array(spec.mean_service_matrix, dtype=np.float64), nan=0.0)
+    rule = (
+        _kernels.RULE_EXPECTED_WAIT
+        if spec.choice_rule == "least_expected_wait"
+        else _kernels.RULE_WORK_PER_BOOTH
+    )
     if is_trigger.any():
         path: CompiledPath = "events"
     elif G == 1 and bool(np.all(schedule[0, :H] == schedule[0, 0])):
@@ -154,6 +163,7 @@ def compile_port(spec: PortSpec) -> CompiledPort:
         eligible=eligible,
         n_eligible=n_eligible,
         mean=mean,
+        rule=rule,
         lane_type=spec.group_lane_type.copy(),
         horizon_hours=H,
         drain=spec.drain,
@@ -226,14 +236,14 @@ def run_port(
     elif chosen == "schedule":
         _kernels.run_schedule(
             arrival, cls, service, initial, columns, port.schedule, port.n_booths,
-            port.eligible, port.n_eligible, port.mean, port.drain, port.horizon_hours,
+            port.eligible, port.n_eligible, port.mean, port.rule, port.drain, port.horizon_hours,
             group, booth, start, end,
         )  # fmt: skip
     else:
         ch_t, ch_g, ch_o = _kernels.run_events(
             arrival, cls, service, initial, columns, port.schedule, port.n_booths,
             port.is_trigger, port.min_booths, port.max_booths, port.open_above,
-            port.close_below, port.eligible, port.n_eligible, port.mean, port.drain,
+            port.close_below, port.eligible, port.n_eligible, port.mean, port.rule, port.drain,
             port.horizon_hours, group, booth, start, end,
         )  # fmt: skip
         changes = StaffingChanges(ch_t, ch_g, ch_o)
@@ -313,10 +323,10 @@ def compile_kernels() -> float:
     s = np.empty(2)
     f = np.empty(2)
     _kernels.run_single_constant(a, svc, 0, 1, True, 1, b, s, f)
-    _kernels.run_schedule(a, cls, svc, i0, i1, sched, i1 + 1, e, i1 + 1, m, True, 1, g, b, s, f)
+    _kernels.run_schedule(a, cls, svc, i0, i1, sched, i1 + 1, e, i1 + 1, m, 0, True, 1, g, b, s, f)
     _kernels.run_events(
         a, cls, svc, i0, i1, sched, i1 + 1, np.zeros(1, dtype=np.bool_), i1, i1,
-        np.zeros(1), np.zeros(1), e, i1 + 1, m, True, 1, g, b, s, f,
+        np.zeros(1), np.zeros(1), e, i1 + 1, m, 0, True, 1, g, b, s, f,
     )  # fmt: skip
     _kernels.run_secondary(f, np.ones(2, dtype=np.bool_), a, 1, True, 1, s, f.copy())
     return time.perf_counter() - t0

@@ -28,8 +28,11 @@ from borderflow.sim._distributions import (
 from borderflow.sim._errors import SpecError
 from borderflow.vocab import DIRECTIONS, LANE_TYPES
 
-#: Lane-choice rules both engines implement (see kernel-semantics.md).
-CHOICE_RULES: tuple[str, ...] = ("least_expected_wait", "shortest_queue")
+#: Lane-choice rules both engines implement (``docs/kernel-semantics.md``, "Choice rules"):
+#: ``least_expected_wait`` (default): ``max(0, n - o + 1) / o x mean service``;
+#: ``least_work_per_booth``: ``n / o x mean service`` (the default of format version 1);
+#: ``shortest_queue``: ``n / o``.
+CHOICE_RULES: tuple[str, ...] = ("least_expected_wait", "least_work_per_booth", "shortest_queue")
 
 _TOO_MANY_BOOTHS = (
     f"at most {MAX_BOOTHS} booths per lane group (the largest real ports have a few dozen "
