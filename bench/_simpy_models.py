@@ -76,8 +76,8 @@ def port_simpy(
     of each arrival with probability rate/total). On arrival a vehicle picks, among the
     groups whose lane type its class may use, the least expected wait
     max(0, in group − booths + 1) ÷ booths × class mean service, ties to the group
-    eligible to the fewest classes, then the lower index; primary service is exponential; referred vehicles
-    then queue FIFO for secondary inspection.
+    eligible to the fewest classes, then the lower index; primary service is exponential;
+    referred vehicles then queue FIFO for secondary inspection.
     """
     rng = random.Random(seed)
     env = simpy.Environment()
