@@ -164,8 +164,20 @@ def simulate(
     seqs = replication_seeds(seed, replications)
     per_rep = []
     kept: list[VehicleRecords] = []
+    if name == "compiled":
+        from borderflow.sim._compiled import compile_port, run_port
+
+        port = compile_port(spec)  # once for all replications
+
+        def run(draws: VehicleDraws) -> VehicleRecords:
+            return run_port(port, draws)
+    else:
+
+        def run(draws: VehicleDraws) -> VehicleRecords:
+            return run_draws(spec, draws, "reference")
+
     for seq in seqs:
-        rec = run_draws(spec, draw_vehicles(spec, seq), name)  # type: ignore[arg-type]
+        rec = run(draw_vehicles(spec, seq))
         per_rep.append(replication_metrics(spec, rec))
         if keep_vehicles:
             kept.append(rec)
