@@ -281,7 +281,10 @@ def queue_pass(
                 q_max, km_max, tot_max, tot_m_max,
             )  # fmt: skip
             hc = h + 1
+        n_ev = 0
+        p_ev = 0
         while t_next == t:
+            n_ev += 1
             v = s_who[head[g_next]]
             head[g_next] += 1
             g_next = -1
@@ -291,22 +294,29 @@ def queue_pass(
                     g_next = g
                     t_next = s_time[head[g]]
             p = group_pos[group[v]]
+            p_ev = p
             m = class_m[cls[v]]
             level[p] -= 1.0
             level_km[p] -= m / 1000.0
             total -= 1.0
             total_m -= m
         while i < n and arrival[i] == t:
+            n_ev += 1
             p = group_pos[group[i]]
+            p_ev = p
             m = class_m[cls[i]]
             level[p] += 1.0
             level_km[p] += m / 1000.0
             total += 1.0
             total_m += m
             i += 1
-        for q in range(T):
-            q_max[h, q] = max(q_max[h, q], level[q])
-            km_max[h, q] = max(km_max[h, q], level_km[q])
+        if n_ev == 1:  # the usual instant: one event, one lane type changed
+            q_max[h, p_ev] = max(q_max[h, p_ev], level[p_ev])
+            km_max[h, p_ev] = max(km_max[h, p_ev], level_km[p_ev])
+        else:
+            for q in range(T):
+                q_max[h, q] = max(q_max[h, q], level[q])
+                km_max[h, q] = max(km_max[h, q], level_km[q])
         tot_max[h] = max(tot_max[h], total)
         tot_m_max[h] = max(tot_m_max[h], total_m)
         above = total > cap_v or total_m > cap_m
@@ -342,16 +352,15 @@ def _sort_segment(v: F64, first: int, count: int) -> None:
 
 
 @jit
-def wait_percentiles(key: I64, wait: F64, n_keys: int, qs: F64, out: F64) -> float:
+def wait_percentiles(key: I64, wait: F64, counts: I64, qs: F64, out: F64) -> float:
     """Fill ``out[i, k]`` with percentile ``qs[i]`` of the waits of key ``k`` (NaN if none).
 
-    Waits are bucketed by key (counting sort) and each bucket is sorted. Returns the 95th
-    percentile of all the waits (NaN if there are none), by selection.
+    ``counts[k]`` is the number of waits with key ``k``. Waits are bucketed by key
+    (counting sort) and each bucket is sorted. Returns the 95th percentile of all the
+    waits (NaN if there are none), by selection.
     """
     n = wait.shape[0]
-    counts = np.zeros(n_keys, np.int64)
-    for i in range(n):
-        counts[key[i]] += 1
+    n_keys = counts.shape[0]
     first = np.zeros(n_keys, np.int64)
     acc = 0
     for k in range(n_keys):

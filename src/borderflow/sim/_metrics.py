@@ -220,7 +220,8 @@ def replication_metrics(spec: PortSpec, rec: VehicleRecords) -> ReplicationMetri
     tot_int = q_int.sum(axis=1)
     n_ok = int(totals[1])
     pct = np.empty((4, H * T))
-    p95_all = _mk.wait_percentiles(wait_key[:n_ok], wait_val[:n_ok], H * T, _QUANTILES, pct)
+    counts = served.reshape(-1).astype(np.int64)
+    p95_all = _mk.wait_percentiles(wait_key[:n_ok], wait_val[:n_ok], counts, _QUANTILES, pct)
 
     mean_wait = _ratio(wait_sum, served)
     hourly: dict[str, FloatArray] = {
