@@ -11,7 +11,12 @@ Prints, in one run:
    Erlang C.
 3. A multi-lane port (general + NEXUS + commercial lane groups, secondary inspection)
    in borderflow against the equivalent SimPy model (target ≥ 30×).
-4. One year (8760 h) of every U.S.–Canada inbound vehicle and pedestrian of 2023 (BTS
+4. End to end on a 24-hour port (four classes, ~9,000 vehicles a day, secondary): 200
+   replications through ``simulate()`` (draws, engine, metrics, summary) and through
+   ``borderflow simulate`` in a fresh process, against draws + engine alone and against
+   the equivalent SimPy model (targets: ``simulate()`` within 2× of draws + engine, the
+   CLI within 3× of draws + engine plus start-up, ≥ 60× SimPy end to end).
+5. One year (8760 h) of every U.S.–Canada inbound vehicle and pedestrian of 2023 (BTS
    counts, all ports) on a process pool of 2 (target < 30 s).
 
 Usage: ``python bench/bench_kernel.py [--quick]`` (``--quick``: small sizes, for
@@ -46,6 +51,7 @@ import pandas as pd  # noqa: E402
 from _bare import draw_mmc, kiefer_wolfowitz  # noqa: E402
 from _ciw_models import mmc_ciw  # noqa: E402
 from _simpy_models import PortClass, PortGroup, mmc_simpy, port_simpy  # noqa: E402
+from borderflow.data import scenario_to_toml  # noqa: E402
 from borderflow.sim import (  # noqa: E402
     BoothSchedule,
     Exponential,
@@ -56,6 +62,7 @@ from borderflow.sim import (  # noqa: E402
     draw_vehicles,
     replication_seeds,
     run_draws,
+    simulate,
 )
 from validation.theory import mmc_mean_wait  # noqa: E402
 
@@ -266,6 +273,159 @@ def port_workload(n: int, n_simpy: int, repeats: int) -> dict[str, bool]:
     return checks
 
 
+# ------------------------------------------------------------- end to end, one day
+# A 24-hour port with constant rates (so that the SimPy model is the same port). Service
+# means: cars 34 s and trucks about 2 min (data/PARAMETERS.md), NEXUS cars 0.3 min
+# ("under 0.5 min", PARAMETERS.md), buses 10 min (assumption); truck referral 1.75%
+# (PARAMETERS.md), car referral 2% and 1% (assumptions); secondary 10 / 30 min
+# (assumptions). Booths sized for utilisation about 0.6-0.7.
+DAY_CLASSES = (
+    PortClass("cars", 200.0, {"general": 34.0 / 60.0}, 0.02, 10.0),
+    PortClass("nexus", 110.0, {"nexus": 0.3, "general": 34.0 / 60.0}, 0.01, 10.0),
+    PortClass("trucks", 60.0, {"commercial": 2.0}, 0.0175, 30.0),
+    PortClass("buses", 3.0, {"bus": 10.0}, 0.0, 10.0),
+)
+DAY_GROUPS = (
+    PortGroup("general", "general", 3),
+    PortGroup("nexus", "nexus", 1),
+    PortGroup("commercial", "commercial", 3),
+    PortGroup("bus", "bus", 1),
+)
+DAY_SECONDARY = 4
+
+
+def day_spec() -> PortSpec:
+    return PortSpec(
+        name="bench day port",
+        direction="US-bound",
+        horizon_hours=24,
+        classes=tuple(
+            TrafficClass(
+                c.name,
+                c.rate_per_hour,
+                {lt: Exponential(m) for lt, m in c.mean_service.items()},
+                referral_probability=c.referral,
+                secondary_service=Exponential(c.mean_secondary) if c.referral > 0 else None,
+            )
+            for c in DAY_CLASSES
+        ),
+        lane_groups=tuple(
+            LaneGroup(g.name, g.lane_type, BoothSchedule((g.booths,))) for g in DAY_GROUPS
+        ),
+        secondary=Secondary(booths=DAY_SECONDARY),
+    )
+
+
+def cpu_of_child(args: list[str]) -> tuple[float, float]:
+    """Run a command; return (CPU seconds of the child, wall seconds)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(args, check=True, capture_output=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, wall
+
+
+def end_to_end_workload(replications: int, n_simpy: int, rounds: int) -> dict[str, bool]:
+    print(f"## End to end: a 24-hour port, four classes, secondary; {replications} replications")
+    print(
+        "Times are CPU seconds of the process doing the work (the machine is shared; CPU "
+        f"time is what the code costs), best of {rounds} interleaved rounds."
+    )
+    spec = day_spec()
+    simulate(spec, replications=2)  # load the compiled code from the cache
+    from borderflow.sim._compiled import compile_port, run_port
+
+    t_de, t_eng, t_sim, t_cli, t_start = [], [], [], [], []
+    w_cli, w_start = [], []
+    vehicles = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        port_file = Path(tmp) / "day.toml"
+        port_file.write_text(scenario_to_toml(spec), encoding="utf-8")
+        tiny = Path(tmp) / "tiny.toml"
+        tiny_spec = PortSpec(
+            "tiny", "US-bound", 1,
+            (TrafficClass("cars", 1.0, {"general": Exponential(1.0)}),),
+            (LaneGroup("g", "general", BoothSchedule((1,))),),
+        )  # fmt: skip
+        tiny.write_text(scenario_to_toml(tiny_spec), encoding="utf-8")
+        cli = [str(Path(sys.executable).parent / "borderflow"), "simulate", "--json"]
+        for rnd in range(rounds):
+            seeds = replication_seeds(100 + rnd, replications)
+            t0 = time.process_time()
+            port = compile_port(spec)
+            eng = 0.0
+            n = 0
+            for seq in seeds:
+                draws = draw_vehicles(spec, seq)
+                t1 = time.process_time()
+                rec = run_port(port, draws)
+                eng += time.process_time() - t1
+                n += rec.n
+            t_de.append(time.process_time() - t0)
+            t_eng.append(eng)
+            vehicles = n
+            t0 = time.process_time()
+            simulate(spec, replications=replications, seed=100 + rnd)
+            t_sim.append(time.process_time() - t0)
+            cpu, wall = cpu_of_child([*cli, str(port_file), "-r", str(replications)])
+            t_cli.append(cpu)
+            w_cli.append(wall)
+            cpu, wall = cpu_of_child([*cli, str(tiny)])
+            t_start.append(cpu)
+            w_start.append(wall)
+    de, eng, sim, cli_t, start = (min(x) for x in (t_de, t_eng, t_sim, t_cli, t_start))
+    t0 = time.process_time()
+    w_s, n_s = port_simpy(DAY_CLASSES, DAY_GROUPS, DAY_SECONDARY, n_simpy, 14)
+    ts = time.process_time() - t0
+    simpy_rate = n_s / ts
+    e2e_rate = vehicles / sim
+
+    def row(name: str, sec: float, note: str = "") -> None:
+        print(
+            f"| {name} | {sec:.3f} | {vehicles / sec / 1e6:.2f} | "
+            f"{vehicles / sec / simpy_rate:,.0f}x | {note} |"
+        )
+
+    print("| what | CPU s | M veh/s | vs SimPy | note |")
+    print("|---|---:|---:|---:|---|")
+    row("engine only", eng)
+    row("draws + engine", de)
+    row("simulate(): draws, engine, metrics, summary", sim, f"{sim / de:.2f}x draws + engine")
+    row(
+        "`borderflow simulate --json` (fresh process)",
+        cli_t,
+        f"start-up {start:.2f} s CPU; wall {min(w_cli):.2f} s",
+    )
+    print(
+        f"| SimPy equivalent model (primary waits only, no metrics) | {ts:.3f} | "
+        f"{simpy_rate / 1e6:.3f} | 1x | {n_s:,} vehicles |"
+    )
+    checks = {
+        "simulate() <= 2x draws+engine": sim <= 2.0 * de,
+        "CLI <= 3x draws+engine + start-up": cli_t <= 3.0 * de + start,
+        "simulate() end to end >= 60x SimPy": e2e_rate / simpy_rate >= 60.0,
+    }
+    print(
+        f"- simulate() / (draws + engine): {sim / de:.2f}x "
+        f"[{verdict(checks['simulate() <= 2x draws+engine'])}] (target <= 2x)"
+    )
+    print(
+        f"- CLI: {cli_t:.2f} s CPU against 3 x {de:.2f} + start-up {start:.2f} = "
+        f"{3 * de + start:.2f} s [{verdict(checks['CLI <= 3x draws+engine + start-up'])}]"
+    )
+    print(
+        f"- simulate() end to end / SimPy: {e2e_rate / simpy_rate:.0f}x "
+        f"[{verdict(checks['simulate() end to end >= 60x SimPy'])}] (target >= 60x); mean "
+        f"primary wait SimPy {w_s:.3f} min"
+    )
+    print()
+    return checks
+
+
 # ------------------------------------------------------------------ the whole year
 MEASURES = {
     "Personal Vehicles": "cars",
@@ -414,8 +574,14 @@ def year_workload(workers: int) -> dict[str, bool]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (development only)")
+    parser.add_argument(
+        "--only", choices=["e2e"], help="run one section only (development; not of record)"
+    )
     args = parser.parse_args()
     q = args.quick
+    if args.only == "e2e":
+        end_to_end_workload(replications=50 if q else 200, n_simpy=20_000, rounds=3)
+        return
     print(f"# borderflow kernel benchmark ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})")
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.processor() or '?'}; "
@@ -435,6 +601,9 @@ def main() -> None:
         )
     checks |= port_workload(
         n=200_000 if q else 2_000_000, n_simpy=20_000 if q else 200_000, repeats=5
+    )
+    checks |= end_to_end_workload(
+        replications=50 if q else 200, n_simpy=20_000 if q else 90_000, rounds=3
     )
     checks |= year_workload(workers=2)
     print("## Summary")
