@@ -152,10 +152,10 @@ def simulate(
     name = resolve_engine(engine)
     if replications < 1:
         raise ValueError(f"replications = {replications}: must be >= 1")
-    check_size(spec)
+    check_size(spec, engine=name)
     if keep_vehicles:
         kept_bytes = replications * expected_vehicles(spec) * BYTES_PER_KEPT_VEHICLE
-        if kept_bytes + estimated_bytes(spec) > memory_budget_bytes():
+        if kept_bytes + estimated_bytes(spec, name) > memory_budget_bytes():
             raise ScenarioTooLargeError(
                 f"keep_vehicles: {replications} replications of about "
                 f"{expected_vehicles(spec):,.0f} vehicles need about {gigabytes(kept_bytes)} "

@@ -34,15 +34,17 @@ MAX_LOGNORMAL_CV = 100.0
 #: U.S. are under 40 m, plus spacing).
 MAX_VEHICLE_LENGTH_M = 100.0
 
-#: Peak memory of one replication per vehicle [bytes], measured on a 2 M-vehicle port
-#: with four classes, two lane types and secondary (draws, engine, records and metrics
-#: alive at once; ``tests/sim/test_bounds.py`` re-measures it), rounded up.
-BYTES_PER_VEHICLE = 400
-#: Extra peak memory per vehicle for each lane-type column of service times [bytes].
-BYTES_PER_SERVICE_COLUMN = 16
+#: Peak memory of one replication per vehicle [bytes] by engine, besides the service
+#: columns: draws, engine state, records and metrics alive at once. Measured as the growth
+#: of the peak resident memory over 2 M vehicles (compiled: 102 bytes per vehicle) and
+#: 0.2 M vehicles (reference: 280) of a port with four classes, four lane types and
+#: secondary; ``tests/sim/test_bounds.py`` re-measures the compiled figure.
+BYTES_PER_VEHICLE = {"compiled": 80, "reference": 250}
+#: Peak memory per vehicle of each lane-type column of service times [bytes] (float64).
+BYTES_PER_SERVICE_COLUMN = 8
 #: Memory of one kept :class:`VehicleRecords` per vehicle [bytes] (``keep_vehicles``):
-#: 8 float64/int64 columns, an int32 and a bool, plus the arrival column.
-BYTES_PER_KEPT_VEHICLE = 82
+#: six float64/int64 columns, arrival (float64), class (int32) and referral (bool).
+BYTES_PER_KEPT_VEHICLE = 61
 #: Share of the machine's physical memory one run may plan to use.
 MEMORY_SHARE = 0.75
 

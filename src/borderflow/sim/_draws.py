@@ -152,18 +152,19 @@ def expected_vehicles(spec: PortSpec) -> float:
     return poisson + trace + sum(iq.count for iq in spec.initial_queue)
 
 
-def estimated_bytes(spec: PortSpec) -> float:
+def estimated_bytes(spec: PortSpec, engine: str = "compiled") -> float:
     """Return the estimated peak memory of one replication of ``spec`` [bytes].
 
-    Expected vehicles times the measured peak per vehicle (:data:`BYTES_PER_VEHICLE`
-    plus :data:`BYTES_PER_SERVICE_COLUMN` per lane type with service times): draws,
-    engine state, records and metrics alive at once.
+    Expected vehicles times the measured peak per vehicle of the engine
+    (:data:`BYTES_PER_VEHICLE`) plus :data:`BYTES_PER_SERVICE_COLUMN` per lane type with
+    service times: draws, engine state, records and metrics alive at once.
     """
-    per_vehicle = BYTES_PER_VEHICLE + BYTES_PER_SERVICE_COLUMN * len(spec.service_lane_types)
+    per_vehicle = BYTES_PER_VEHICLE.get(engine, max(BYTES_PER_VEHICLE.values()))
+    per_vehicle += BYTES_PER_SERVICE_COLUMN * len(spec.service_lane_types)
     return expected_vehicles(spec) * per_vehicle
 
 
-def check_size(spec: PortSpec, max_vehicles: int | None = None) -> None:
+def check_size(spec: PortSpec, max_vehicles: int | None = None, engine: str = "compiled") -> None:
     """Refuse a replication that would not fit in memory (or exceeds ``max_vehicles``).
 
     Raises
@@ -172,7 +173,7 @@ def check_size(spec: PortSpec, max_vehicles: int | None = None) -> None:
         Naming the expected vehicles, the estimated memory and the machine's memory.
     """
     n_expected = expected_vehicles(spec)
-    need = estimated_bytes(spec)
+    need = estimated_bytes(spec, engine)
     budget = memory_budget_bytes()
     if max_vehicles is not None and n_expected > max_vehicles:
         raise ScenarioTooLargeError(
