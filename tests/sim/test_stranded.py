@@ -72,12 +72,21 @@ def test_a_drained_run_is_not_censored() -> None:
     )
 
 
-def test_cli_marks_the_mean_wait_as_censored(tmp_path: Path) -> None:
+def test_cli_marks_the_mean_wait_as_censored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from borderflow.cli._app import console
+
+    monkeypatch.setattr(console, "width", 80)
     path = tmp_path / "over.toml"
     path.write_text(scenario_to_toml(OVERLOADED), encoding="utf-8")
     res = CliRunner().invoke(app, ["simulate", str(path), "-r", "2", "--seed", "7"])
     assert res.exit_code == 0, res.output
     assert "censored" in res.output and "still waiting" in res.output
+    assert max(len(line) for line in res.output.splitlines()) <= 80
+    summary = res.output.splitlines()[-4:]
+    assert summary[0].startswith("vehicles ") and summary[1].startswith("wait (min): mean")
+    assert summary[3].startswith("had waited ")
     doc = json.loads(
         CliRunner().invoke(app, ["simulate", str(path), "-r", "2", "--seed", "7", "--json"]).stdout
     )

@@ -155,21 +155,20 @@ def _daily_table(result: SimulationResult) -> Table:
 
 
 def _summary_lines(spec: PortSpec, result: SimulationResult) -> list[str]:
+    """Whole-run figures, each line under 80 columns."""
     s = result.summary
     lines = [
-        f"vehicles {fmt_ci(*s['vehicles'], 0)}; mean wait {fmt_ci(*s['mean_wait_min'], 2)} min; "
-        f"p95 {fmt_ci(*s['p95_wait_min'], 1)} min; max {fmt_ci(*s['max_wait_min'], 1)} min"
+        f"vehicles {fmt_ci(*s['vehicles'], 0)}; still waiting at the end "
+        f"{fmt_ci(*s['waiting_at_end'], 0)}",
+        f"wait (min): mean {fmt_ci(*s['mean_wait_min'], 2)}, p95 "
+        f"{fmt_ci(*s['p95_wait_min'], 1)}, max {fmt_ci(*s['max_wait_min'], 1)}",
     ]
     if result.censored:
-        lines.append(
-            "censored: the waits above count served vehicles only; "
-            f"{fmt_ci(*s['waiting_at_end'], 0)} still waiting at the end, "
-            f"{fmt_ci(*s['stranded_mean_wait_so_far_min'], 1)} min so far on average "
-            f"(all vehicles: mean wait at least {fmt_ci(*s['mean_wait_with_stranded_min'], 2)} "
-            "min)"
-        )
-    else:
-        lines.append("still waiting at the end: 0")
+        lines += [
+            "censored: waits of served vehicles only; those still waiting at the end",
+            f"had waited {fmt_ci(*s['stranded_mean_wait_so_far_min'], 1)} min so far "
+            f"(all vehicles: mean wait >= {fmt_ci(*s['mean_wait_with_stranded_min'], 2)} min)",
+        ]
     if spec.secondary is not None:
         lines.append(
             f"secondary inspection: mean wait {fmt_ci(*s['mean_secondary_wait_min'], 1)} min"
