@@ -112,7 +112,7 @@ def test_a_scenario_too_big_to_run_exits_1_and_writes_nothing(tmp_path: Path) ->
 def console_80(monkeypatch: pytest.MonkeyPatch) -> None:
     from borderflow.cli._app import console
 
-    monkeypatch.setattr(console, "width", 80)
+    monkeypatch.setattr(console, "_width", 80)  # the Rich console at 80 columns
 
 
 @pytest.mark.usefixtures("console_80")

@@ -77,7 +77,7 @@ def test_cli_marks_the_mean_wait_as_censored(
 ) -> None:
     from borderflow.cli._app import console
 
-    monkeypatch.setattr(console, "width", 80)
+    monkeypatch.setattr(console, "_width", 80)  # the Rich console at 80 columns
     path = tmp_path / "over.toml"
     path.write_text(scenario_to_toml(OVERLOADED), encoding="utf-8")
     res = CliRunner().invoke(app, ["simulate", str(path), "-r", "2", "--seed", "7"])
