@@ -100,7 +100,7 @@ def test_lognormal_with_absurd_spread_is_refused() -> None:
 
 
 def test_absurd_horizon_and_vehicle_length() -> None:
-    with pytest.raises(SpecError, match="horizon_hours = 1000000000: at most 87,840"):
+    with pytest.raises(SpecError, match="horizon_hours = 1000000000: at most 1,000,000"):
         parse_scenario(SCENARIO.replace("horizon_hours = 1", "horizon_hours = 1000000000"))
     with pytest.raises(SpecError, match=r"vehicle_length_m = 1e\+300: at most 100 metres"):
         TrafficClass("x", 1.0, {"general": Exponential(1.0)}, vehicle_length_m=1e300)

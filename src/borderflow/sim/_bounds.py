@@ -17,9 +17,11 @@ import os
 #: vehicles x booths, so the cap also bounds the time per vehicle.
 MAX_BOOTHS = 100
 
-#: Longest arrival horizon [hours]: ten years of 366 days (assumption: longer than any
-#: planning horizon; a year of a port is 8,760 hours).
-MAX_HORIZON_HOURS = 10 * 366 * 24
+#: Longest arrival horizon [hours]: 10^6 hours, about 114 years (assumption: far longer
+#: than any planning horizon, a year being 8,760 hours, yet long enough for steady-state
+#: theory checks of millions of vehicles on one booth); keeps per-hour arrays (rates,
+#: schedules, hourly metrics) to tens of MB.
+MAX_HORIZON_HOURS = 1_000_000
 
 #: Largest service-time parameter (mean, value, sd, sample) [minutes]: one day
 #: (assumption: no primary or secondary inspection lasts a day; keeps sums of times finite).

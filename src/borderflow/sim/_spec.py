@@ -475,7 +475,8 @@ class PortSpec:
             raise SpecError(f"horizon_hours = {H!r}: must be an integer >= 1")
         if H > MAX_HORIZON_HOURS:
             raise SpecError(
-                f"horizon_hours = {H!r}: at most {MAX_HORIZON_HOURS:,} (ten years); split the run"
+                f"horizon_hours = {H!r}: at most {MAX_HORIZON_HOURS:,} (about 114 years); "
+                "split the run"
             )
         object.__setattr__(self, "horizon_hours", int(H))
         if not isinstance(self.drain, bool):
