@@ -69,8 +69,11 @@ def port_simpy(
     secondary_booths: int,
     vehicles: int,
     seed: int,
+    choices: dict[tuple[str, str], int] | None = None,
 ) -> tuple[float, int]:
     """Multi-lane port with secondary inspection; return (mean primary wait [min], count).
+
+    ``choices``, if given, counts the vehicles of each (class, lane type) chosen.
 
     Vehicles of each class arrive as a Poisson stream (merged here by drawing the class
     of each arrival with probability rate/total). On arrival a vehicle picks, among the
@@ -112,6 +115,9 @@ def port_simpy(
         )
         j = best[1]
         cls = classes[k]
+        if choices is not None:
+            key = (cls.name, groups[j].lane_type)
+            choices[key] = choices.get(key, 0) + 1
         with resources[j].request() as req:
             yield req
             total[0] += env.now - arrived

@@ -238,27 +238,39 @@ def port_workload(n: int, n_simpy: int, repeats: int) -> dict[str, bool]:
         " 680 vehicles/h, least-expected-wait choice"
     )
     spec = port_spec(n)
-    t_draw, t_eng, waits = [], [], []
+    t_draw, t_eng, waits, shares = [], [], [], []
     n_bf = 0
+    nexus_class = [c.name for c in PORT_CLASSES].index("nexus")
+    nexus_group = [g.lane_type for g in PORT_GROUPS].index("nexus")
     for seq in replication_seeds(8, repeats):
         td, draws = timed(lambda seq=seq: draw_vehicles(spec, seq))
         te, rec = timed(lambda draws=draws: run_draws(spec, draws, engine="compiled"))
         t_draw.append(td)
         t_eng.append(te)
         waits.append(float(np.mean(rec.wait_min)))
+        shares.append(
+            float(np.mean(rec.group_index[rec.class_index == nexus_class] == nexus_group))
+        )
         n_bf = rec.n
     w_bf = statistics.mean(waits)
     eng = n_bf / min(t_eng)
     e2e = n_bf / min(te + td for te, td in zip(t_eng, t_draw, strict=True))
+    choices: dict[tuple[str, str], int] = {}
     ts, (w_s, n_s) = timed(
-        lambda: port_simpy(PORT_CLASSES, PORT_GROUPS, SECONDARY_BOOTHS, n_simpy, 13)
+        lambda: port_simpy(PORT_CLASSES, PORT_GROUPS, SECONDARY_BOOTHS, n_simpy, 13, choices)
     )
     simpy_rate = n_s / ts
+    in_nexus = choices.get(("nexus", "nexus"), 0)
+    share_s = in_nexus / (in_nexus + choices.get(("nexus", "general"), 0))
     print("| engine | vehicles | M veh/s | mean primary wait [min] |")
     print("|---|---:|---:|---:|")
     print(f"| borderflow fast: engine only | {n_bf:,} | {eng / 1e6:.3f} | {w_bf:.4f} |")
     print(f"| borderflow fast: draws + engine | {n_bf:,} | {e2e / 1e6:.3f} | {w_bf:.4f} |")
     print(f"| SimPy equivalent model | {n_s:,} | {simpy_rate / 1e6:.3f} | {w_s:.4f} |")
+    print(
+        f"- NEXUS-eligible cars choosing a NEXUS lane (least expected wait): borderflow "
+        f"{statistics.mean(shares):.2%}, SimPy {share_s:.2%}"
+    )
     checks = {
         "port engine / SimPy >= 30": eng / simpy_rate >= 30,
         "port draws+engine / SimPy >= 30": e2e / simpy_rate >= 30,
