@@ -1,8 +1,8 @@
-"""Kernel benchmark: borderflow's fast engine against SimPy, Ciw and the bare recursion.
+"""Kernel benchmark: borderflow's compiled engine against SimPy, Ciw and the bare recursion.
 
 Prints, in one run:
 
-1. Compile time of the fast engine (first call in a fresh process with an empty numba
+1. Compile time of the compiled engine (first call in a fresh process with an empty numba
    cache, and with the project's warm cache).
 2. The M/M/c workload (c = 10, ρ = 0.8 and 0.95): vehicles/second of borderflow (engine
    alone on pre-drawn vehicles, and draws + engine), SimPy, Ciw and the bare compiled
@@ -92,7 +92,7 @@ print(f"{t1 - t0:.3f} {k:.3f}")
 
 
 def compile_times() -> None:
-    print("## Compile time of the fast engine (fresh process each)")
+    print("## Compile time of the compiled engine (fresh process each)")
     env = dict(os.environ)
     with tempfile.TemporaryDirectory() as cold:
         for label, cache in (
@@ -161,8 +161,8 @@ def mmc_workload(rho: float, n: int, n_simpy: int, n_ciw: int, repeats: int) -> 
 
     print("| engine | vehicles | M veh/s | mean wait | vs Erlang C |")
     print("|---|---:|---:|---:|---:|")
-    row("borderflow fast: engine only", n_bf, eng, statistics.mean(w_bf))
-    row("borderflow fast: draws + engine", n_bf, e2e, statistics.mean(w_bf))
+    row("borderflow compiled: engine only", n_bf, eng, statistics.mean(w_bf))
+    row("borderflow compiled: draws + engine", n_bf, e2e, statistics.mean(w_bf))
     row("bare Kiefer-Wolfowitz (numba)", n_bare, bare, statistics.mean(w_bare))
     row("SimPy 4 (Resource, process/vehicle)", n_s, simpy_rate, w_simpy)
     row("Ciw 3 (Exponential, max customers)", n_c, ciw_rate, w_ciw)
@@ -264,8 +264,8 @@ def port_workload(n: int, n_simpy: int, repeats: int) -> dict[str, bool]:
     share_s = in_nexus / (in_nexus + choices.get(("nexus", "general"), 0))
     print("| engine | vehicles | M veh/s | mean primary wait [min] |")
     print("|---|---:|---:|---:|")
-    print(f"| borderflow fast: engine only | {n_bf:,} | {eng / 1e6:.3f} | {w_bf:.4f} |")
-    print(f"| borderflow fast: draws + engine | {n_bf:,} | {e2e / 1e6:.3f} | {w_bf:.4f} |")
+    print(f"| borderflow compiled: engine only | {n_bf:,} | {eng / 1e6:.3f} | {w_bf:.4f} |")
+    print(f"| borderflow compiled: draws + engine | {n_bf:,} | {e2e / 1e6:.3f} | {w_bf:.4f} |")
     print(f"| SimPy equivalent model | {n_s:,} | {simpy_rate / 1e6:.3f} | {w_s:.4f} |")
     print(
         f"- NEXUS-eligible cars choosing a NEXUS lane (least expected wait): borderflow "

@@ -4,7 +4,7 @@ Gives the same per-vehicle records as the reference engine
 (:mod:`borderflow.sim._reference`), to floating-point equality, for the same
 :class:`~borderflow.sim._draws.VehicleDraws`; it uses no random numbers of its own. The
 specification is compiled into plain arrays (:func:`compile_port`) and one of three
-compiled paths runs (see ``docs/kernel-semantics.md``, "Fast engine"):
+compiled paths runs (see ``docs/kernel-semantics.md``, "Compiled engine"):
 
 - ``"single"``: one lane group, constant booths (e.g. M/M/c): Kiefer–Wolfowitz recursion;
 - ``"schedule"``: booth schedules only, any number of groups and the choice rule:

@@ -1,4 +1,4 @@
-"""Compiled (numba) cores of the fast engine. Plain arrays in, plain arrays out.
+"""Compiled (numba) cores of the compiled engine. Plain arrays in, plain arrays out.
 
 Times are minutes from the start of the horizon. The semantics are those of
 ``docs/kernel-semantics.md``; :mod:`borderflow.sim._compiled` turns a specification into the

@@ -3,7 +3,7 @@
 It implements ``docs/kernel-semantics.md`` directly with a heap of events keyed by
 ``(time, kind, index)``, one FIFO deque per lane group and one for secondary inspection.
 It is slow (pure Python, fine up to about 10^5 vehicles) and exists to define what the
-fast engine must reproduce vehicle by vehicle. It is written independently of the fast
+compiled engine must reproduce vehicle by vehicle. It is written independently of the compiled
 engine: do not share code with it.
 """
 
