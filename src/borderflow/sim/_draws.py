@@ -124,20 +124,18 @@ def _sorted_times_in_hours(rng: np.random.Generator, counts: IntArray) -> FloatA
     H = counts.shape[0]
     n_p = int(counts.sum())
     csum = np.cumsum(rng.standard_exponential(n_p + H))
-    times = np.empty(n_p)
-    src = 0  # position in csum: hour h uses csum[src : src + n + 1]
-    dst = 0
-    for h in range(H):
-        n = int(counts[h])
-        base = csum[src - 1] if src > 0 else 0.0
-        total = csum[src + n] - base
-        if n:
-            seg = times[dst : dst + n]
-            np.subtract(csum[src : src + n], base, out=seg)
-            seg *= 60.0 / total  # monotone operations keep the hour sorted
-            seg += 60.0 * h
-        src += n + 1
-        dst += n
+    # Hour h uses csum[src_h : src_h + n_h + 1] with src_h = sum_{j<h} (n_j + 1), so the
+    # k-th arrival overall (in hour h) reads csum[k + h]. Same operations, element by
+    # element, as one hour at a time: (csum - base) * (60 / total) + 60 h.
+    hours = np.arange(H)
+    src = np.cumsum(counts + 1) - (counts + 1)
+    base = np.zeros(H)
+    base[1:] = csum[src[1:] - 1]
+    scale = 60.0 / (csum[src + counts] - base)  # monotone operations keep each hour sorted
+    hour_of = np.repeat(hours, counts)
+    times: FloatArray = csum[np.arange(n_p) + hour_of] - base[hour_of]
+    times *= scale[hour_of]
+    times += 60.0 * hour_of
     return times
 
 
@@ -240,10 +238,11 @@ def draw_vehicles(
         with np.errstate(invalid="ignore", divide="ignore"):
             cum = np.cumsum(rates, axis=1) / hourly_total[:, None]
         cum[:, -1] = 1.0  # exact upper end: u < 1 never falls past the last class
-        bounds = np.concatenate(([0], np.cumsum(counts)))
-        for h in np.flatnonzero(counts):
-            lo, hi = bounds[h], bounds[h + 1]
-            class_p[lo:hi] = np.searchsorted(cum[h], u_class[lo:hi], side="right")
+        # searchsorted(cum[h], u, side="right") = the number of cum[h, j] <= u
+        hour_of = np.repeat(np.arange(rates.shape[0]), counts)
+        class_p[:] = 0
+        for j in range(K - 1):  # cum[:, K - 1] = 1 > u always
+            class_p += cum[hour_of, j] <= u_class
 
     # 4: trace-driven classes and the initial queue.
     trace_t = [np.asarray(c.arrival_times_min) for c in spec.classes if c.trace_driven]
