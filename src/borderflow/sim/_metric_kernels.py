@@ -102,17 +102,18 @@ def vehicle_pass(
     ``[start, end)``; waiting vehicle-minutes (and km-minutes) of ``[arrival, start)``,
     up to the end of the horizon for a vehicle never started.
 
-    ``wait_key`` / ``wait_val`` receive, for the vehicles that started (in order, the
-    first ``totals[1]``), the key ``hour of arrival * T + lane-type position`` and the wait.
+    ``wait_key`` / ``wait_val`` receive, for the vehicles that started and waited (wait
+    > 0; the first ``totals[9]``), the key ``hour of arrival * T + lane-type position`` and
+    the wait.
     ``totals`` receives: [0] waits of served vehicles, [1] served vehicles, [2] delay
     (censored at the horizon for vehicles never started), [3] stranded vehicles, [4]
     their waits so far, [5] max wait, [6] secondary waits, [7] secondary count, [8] last
-    departure (primary or secondary end; -inf if none).
+    departure (primary or secondary end; -inf if none), [9] vehicles with a wait > 0.
     """
     horizon = 60.0 * H
     max_wait = -np.inf
     last = -np.inf
-    n_served = 0
+    n_waited = 0
     for i in range(arrival.shape[0]):
         a = arrival[i]
         h = _hour(a, H)
@@ -121,9 +122,10 @@ def vehicle_pass(
         s = start[i]
         if s == s:  # started (not NaN)
             w = s - a
-            wait_key[n_served] = h * T + p
-            wait_val[n_served] = w
-            n_served += 1
+            if w != 0.0:  # zero waits (a free booth) need no sorting: counted by key
+                wait_key[n_waited] = h * T + p
+                wait_val[n_waited] = w
+                n_waited += 1
             served[h, p] += 1.0
             wait_sum[h, p] += w
             totals[0] += w
@@ -158,6 +160,7 @@ def vehicle_pass(
             last = se
     totals[5] = max_wait
     totals[8] = last
+    totals[9] = n_waited
 
 
 @jit
@@ -339,61 +342,48 @@ def _lerp(v: F64, first: int, count: int, q: float) -> float:
 
 
 @jit
-def _sort_segment(v: F64, first: int, count: int) -> None:
-    """Sort ``v[first : first + count]`` in place; zeros (waits at a free booth) skip the sort."""
-    z = first
-    for r in range(first, first + count):
-        if v[r] == 0.0:
-            v[r] = v[z]
-            v[z] = 0.0
-            z += 1
-    if first + count - z > 1:
-        v[z : first + count].sort()
-
-
-@jit
-def wait_percentiles(key: I64, wait: F64, counts: I64, qs: F64, out: F64) -> float:
+def wait_percentiles(key: I64, wait: F64, order: I64, counts: I64, qs: F64, out: F64) -> float:
     """Fill ``out[i, k]`` with percentile ``qs[i]`` of the waits of key ``k`` (NaN if none).
 
-    ``counts[k]`` is the number of waits with key ``k``. Waits are bucketed by key
-    (counting sort) and each bucket is sorted. Returns the 95th percentile of all the
-    waits (NaN if there are none), by selection.
+    ``key`` / ``wait``: the positive waits and their keys; ``order`` sorts ``wait``
+    (``np.argsort``, done by numpy, much faster than here); ``counts[k]``: all the waits
+    of key ``k``, zeros included. Each key's waits are laid out sorted (its zeros first,
+    then its positive waits in global sorted order: a counting sort by key) and read by
+    numpy's linear interpolation. Returns the 95th percentile of all the waits (NaN if
+    there are none).
     """
-    n = wait.shape[0]
     n_keys = counts.shape[0]
+    n_pos = wait.shape[0]
+    positive = np.zeros(n_keys, np.int64)
+    for i in range(n_pos):
+        positive[key[i]] += 1
     first = np.zeros(n_keys, np.int64)
+    fill = np.zeros(n_keys, np.int64)
     acc = 0
     for k in range(n_keys):
         first[k] = acc
+        fill[k] = acc + counts[k] - positive[k]  # after the key's zeros
         acc += counts[k]
-    fill = first.copy()
-    by_key = np.empty(n)
-    for i in range(n):
+    n = acc
+    by_key = np.zeros(n)
+    for r in range(n_pos):
+        i = order[r]
         k = key[i]
         by_key[fill[k]] = wait[i]
         fill[k] += 1
     for k in range(n_keys):
-        if counts[k] == 0:
-            for iq in range(qs.shape[0]):
-                out[iq, k] = np.nan
-            continue
-        _sort_segment(by_key, first[k], counts[k])
         for iq in range(qs.shape[0]):
-            out[iq, k] = _lerp(by_key, first[k], counts[k], qs[iq])
+            out[iq, k] = _lerp(by_key, first[k], counts[k], qs[iq]) if counts[k] > 0 else np.nan
     if n == 0:
         return np.nan
-    # 95th percentile of all waits: the two order statistics around (n - 1) x 0.95.
+    # 95th percentile of all waits: ranks below the zeros' count are 0, the rest are the
+    # positive waits in sorted order.
+    zeros = n - n_pos
     x = (n - 1) * 0.95
     lo = int(np.floor(x))
     hi = lo + 1 if lo + 1 < n else n - 1
-    part = np.partition(wait, lo)
-    a: float = part[lo]
-    b: float = part[lo]
-    if hi > lo:
-        b = part[hi]
-        for r in range(hi, n):
-            if part[r] < b:
-                b = part[r]
+    a = 0.0 if lo < zeros else wait[order[lo - zeros]]
+    b = 0.0 if hi < zeros else wait[order[hi - zeros]]
     p95: float = a + (b - a) * (x - lo)
     return p95
 

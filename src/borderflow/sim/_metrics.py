@@ -201,7 +201,7 @@ def replication_metrics(spec: PortSpec, rec: VehicleRecords) -> ReplicationMetri
         (10, H, T)
     )
     delay_day = np.zeros((D, T))
-    totals = np.zeros(9)
+    totals = np.zeros(10)
     wait_key = np.empty(arrival.size, dtype=np.int64)
     wait_val = np.empty(arrival.size)
     _mk.vehicle_pass(
@@ -218,10 +218,13 @@ def replication_metrics(spec: PortSpec, rec: VehicleRecords) -> ReplicationMetri
         tot_max, tot_m_max, over,
     )  # fmt: skip
     tot_int = q_int.sum(axis=1)
-    n_ok = int(totals[1])
+    n_pos = int(totals[9])
     pct = np.empty((4, H * T))
     counts = served.reshape(-1).astype(np.int64)
-    p95_all = _mk.wait_percentiles(wait_key[:n_ok], wait_val[:n_ok], counts, _QUANTILES, pct)
+    pos_wait = wait_val[:n_pos]
+    p95_all = _mk.wait_percentiles(
+        wait_key[:n_pos], pos_wait, np.argsort(pos_wait), counts, _QUANTILES, pct
+    )
 
     mean_wait = _ratio(wait_sum, served)
     hourly: dict[str, FloatArray] = {
@@ -249,7 +252,7 @@ def replication_metrics(spec: PortSpec, rec: VehicleRecords) -> ReplicationMetri
         "hours_mean_wait_over_30": _hours_over(mean_both, 30.0),
         "hours_mean_wait_over_60": _hours_over(mean_both, 60.0),
     }
-    w_sum, n_served, delay, n_stranded, stranded_sum, w_max, sec_sum, n_sec, last = totals
+    w_sum, n_served, delay, n_stranded, stranded_sum, w_max, sec_sum, n_sec, last, _ = totals
     n = float(arrival.size)
     summary = {
         "vehicles": n,
