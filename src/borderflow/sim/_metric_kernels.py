@@ -269,25 +269,27 @@ def queue_pass(
     hc = 0  # hours before hc have been entered
     t_prev = 0.0
     above = False  # total queue above the storage since t_prev
+    h = 0
+    edge = 0.0  # start of hour hc; events before it are in hour h = hc - 1
     while True:
         ta = arrival[i] if i < n else np.inf
         t = ta if ta < t_next else t_next
         if not t < horizon:
             break
-        h = _hour(t, H)
         if above:
             _add_time(over, t_prev, t, H)
-        if h >= hc:
+        at_edge = False
+        if t >= edge:
+            h = _hour(t, H)
+            at_edge = 60.0 * h == t
             # hours entered strictly before t start with the levels held until t
             _enter_hours(
-                hc, h + 1 if 60.0 * h < t else h, T, level, level_km, total, total_m,
+                hc, h if at_edge else h + 1, T, level, level_km, total, total_m,
                 q_max, km_max, tot_max, tot_m_max,
             )  # fmt: skip
             hc = h + 1
-        n_ev = 0
-        p_ev = 0
+            edge = 60.0 * hc
         while t_next == t:
-            n_ev += 1
             v = s_who[head[g_next]]
             head[g_next] += 1
             g_next = -1
@@ -297,31 +299,36 @@ def queue_pass(
                     g_next = g
                     t_next = s_time[head[g]]
             p = group_pos[group[v]]
-            p_ev = p
             m = class_m[cls[v]]
             level[p] -= 1.0
             level_km[p] -= m / 1000.0
             total -= 1.0
             total_m -= m
+        n_up = 0
+        p_up = 0
         while i < n and arrival[i] == t:
-            n_ev += 1
+            n_up += 1
             p = group_pos[group[i]]
-            p_ev = p
+            p_up = p
             m = class_m[cls[i]]
             level[p] += 1.0
             level_km[p] += m / 1000.0
             total += 1.0
             total_m += m
             i += 1
-        if n_ev == 1:  # the usual instant: one event, one lane type changed
-            q_max[h, p_ev] = max(q_max[h, p_ev], level[p_ev])
-            km_max[h, p_ev] = max(km_max[h, p_ev], level_km[p_ev])
-        else:
+        # Levels only rise at arrivals: an instant of starts alone cannot raise a maximum,
+        # except at the very start of an hour (the hour's first value).
+        if n_up == 1 and not at_edge:  # the usual instant: one arrival, one lane type
+            q_max[h, p_up] = max(q_max[h, p_up], level[p_up])
+            km_max[h, p_up] = max(km_max[h, p_up], level_km[p_up])
+            tot_max[h] = max(tot_max[h], total)
+            tot_m_max[h] = max(tot_m_max[h], total_m)
+        elif n_up > 0 or at_edge:
             for q in range(T):
                 q_max[h, q] = max(q_max[h, q], level[q])
                 km_max[h, q] = max(km_max[h, q], level_km[q])
-        tot_max[h] = max(tot_max[h], total)
-        tot_m_max[h] = max(tot_m_max[h], total_m)
+            tot_max[h] = max(tot_max[h], total)
+            tot_m_max[h] = max(tot_m_max[h], total_m)
         above = total > cap_v or total_m > cap_m
         t_prev = t
     if above:
