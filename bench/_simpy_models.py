@@ -69,15 +69,18 @@ def port_simpy(
     secondary_booths: int,
     vehicles: int,
     seed: int,
+    choices: dict[tuple[str, str], int] | None = None,
 ) -> tuple[float, int]:
     """Multi-lane port with secondary inspection; return (mean primary wait [min], count).
+
+    ``choices``, if given, counts the vehicles of each (class, lane type) chosen.
 
     Vehicles of each class arrive as a Poisson stream (merged here by drawing the class
     of each arrival with probability rate/total). On arrival a vehicle picks, among the
     groups whose lane type its class may use, the least expected wait
-    (in group ÷ booths × class mean service), ties to the group eligible to the fewest
-    classes, then the lower index; primary service is exponential; referred vehicles
-    then queue FIFO for secondary inspection.
+    max(0, in group − booths + 1) ÷ booths × class mean service, ties to the group
+    eligible to the fewest classes, then the lower index; primary service is exponential;
+    referred vehicles then queue FIFO for secondary inspection.
     """
     rng = random.Random(seed)
     env = simpy.Environment()
@@ -86,7 +89,7 @@ def port_simpy(
     specialisation = [sum(1 for c in classes if g.lane_type in c.mean_service) for g in groups]
     eligible = [
         [
-            (specialisation[j], j, c.mean_service[g.lane_type] / g.booths)
+            (specialisation[j], j, c.mean_service[g.lane_type] / g.booths, g.booths)
             for j, g in enumerate(groups)
             if g.lane_type in c.mean_service
         ]
@@ -104,10 +107,17 @@ def port_simpy(
         arrived = env.now
         best = min(
             eligible[k],
-            key=lambda e: ((len(resources[e[1]].queue) + resources[e[1]].count) * e[2], e[0], e[1]),
+            key=lambda e: (
+                max(0, len(resources[e[1]].queue) + resources[e[1]].count - e[3] + 1) * e[2],
+                e[0],
+                e[1],
+            ),
         )
         j = best[1]
         cls = classes[k]
+        if choices is not None:
+            key = (cls.name, groups[j].lane_type)
+            choices[key] = choices.get(key, 0) + 1
         with resources[j].request() as req:
             yield req
             total[0] += env.now - arrived

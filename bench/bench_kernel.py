@@ -1,8 +1,8 @@
-"""Kernel benchmark: borderflow's fast engine against SimPy, Ciw and the bare recursion.
+"""Kernel benchmark: borderflow's compiled engine against SimPy, Ciw and the bare recursion.
 
 Prints, in one run:
 
-1. Compile time of the fast engine (first call in a fresh process with an empty numba
+1. Compile time of the compiled engine (first call in a fresh process with an empty numba
    cache, and with the project's warm cache).
 2. The M/M/c workload (c = 10, ρ = 0.8 and 0.95): vehicles/second of borderflow (engine
    alone on pre-drawn vehicles, and draws + engine), SimPy, Ciw and the bare compiled
@@ -11,7 +11,12 @@ Prints, in one run:
    Erlang C.
 3. A multi-lane port (general + NEXUS + commercial lane groups, secondary inspection)
    in borderflow against the equivalent SimPy model (target ≥ 30×).
-4. One year (8760 h) of every U.S.–Canada inbound vehicle and pedestrian of 2023 (BTS
+4. End to end on a 24-hour port (four classes, ~9,000 vehicles a day, secondary): 200
+   replications through ``simulate()`` (draws, engine, metrics, summary) and through
+   ``borderflow simulate`` in a fresh process, against draws + engine alone and against
+   the equivalent SimPy model (targets: ``simulate()`` within 2× of draws + engine, the
+   CLI within 3× of draws + engine plus start-up, ≥ 60× SimPy end to end).
+5. One year (8760 h) of every U.S.–Canada inbound vehicle and pedestrian of 2023 (BTS
    counts, all ports) on a process pool of 2 (target < 30 s).
 
 Usage: ``python bench/bench_kernel.py [--quick]`` (``--quick``: small sizes, for
@@ -46,6 +51,7 @@ import pandas as pd  # noqa: E402
 from _bare import draw_mmc, kiefer_wolfowitz  # noqa: E402
 from _ciw_models import mmc_ciw  # noqa: E402
 from _simpy_models import PortClass, PortGroup, mmc_simpy, port_simpy  # noqa: E402
+from borderflow.data import scenario_to_toml  # noqa: E402
 from borderflow.sim import (  # noqa: E402
     BoothSchedule,
     Exponential,
@@ -56,6 +62,7 @@ from borderflow.sim import (  # noqa: E402
     draw_vehicles,
     replication_seeds,
     run_draws,
+    simulate,
 )
 from validation.theory import mmc_mean_wait  # noqa: E402
 
@@ -77,7 +84,7 @@ COMPILE_SNIPPET = """
 import time
 t0 = time.perf_counter()
 from borderflow.sim import Exponential, LaneGroup, BoothSchedule, PortSpec, TrafficClass
-from borderflow.sim.fast import compile_kernels
+from borderflow.sim._compiled import compile_kernels
 t1 = time.perf_counter()
 k = compile_kernels()
 print(f"{t1 - t0:.3f} {k:.3f}")
@@ -85,7 +92,7 @@ print(f"{t1 - t0:.3f} {k:.3f}")
 
 
 def compile_times() -> None:
-    print("## Compile time of the fast engine (fresh process each)")
+    print("## Compile time of the compiled engine (fresh process each)")
     env = dict(os.environ)
     with tempfile.TemporaryDirectory() as cold:
         for label, cache in (
@@ -129,7 +136,7 @@ def mmc_workload(rho: float, n: int, n_simpy: int, n_ciw: int, repeats: int) -> 
     n_bf = n_bare = 0
     for r, seq in enumerate(replication_seeds(7, repeats)):
         td, draws = timed(lambda seq=seq: draw_vehicles(spec, seq))
-        te, rec = timed(lambda draws=draws: run_draws(spec, draws, engine="fast"))
+        te, rec = timed(lambda draws=draws: run_draws(spec, draws, engine="compiled"))
         t_draw.append(td)
         t_eng.append(te)
         w_bf.append(float(np.mean(rec.wait_min)))
@@ -154,8 +161,8 @@ def mmc_workload(rho: float, n: int, n_simpy: int, n_ciw: int, repeats: int) -> 
 
     print("| engine | vehicles | M veh/s | mean wait | vs Erlang C |")
     print("|---|---:|---:|---:|---:|")
-    row("borderflow fast: engine only", n_bf, eng, statistics.mean(w_bf))
-    row("borderflow fast: draws + engine", n_bf, e2e, statistics.mean(w_bf))
+    row("borderflow compiled: engine only", n_bf, eng, statistics.mean(w_bf))
+    row("borderflow compiled: draws + engine", n_bf, e2e, statistics.mean(w_bf))
     row("bare Kiefer-Wolfowitz (numba)", n_bare, bare, statistics.mean(w_bare))
     row("SimPy 4 (Resource, process/vehicle)", n_s, simpy_rate, w_simpy)
     row("Ciw 3 (Exponential, max customers)", n_c, ciw_rate, w_ciw)
@@ -231,27 +238,39 @@ def port_workload(n: int, n_simpy: int, repeats: int) -> dict[str, bool]:
         " 680 vehicles/h, least-expected-wait choice"
     )
     spec = port_spec(n)
-    t_draw, t_eng, waits = [], [], []
+    t_draw, t_eng, waits, shares = [], [], [], []
     n_bf = 0
+    nexus_class = [c.name for c in PORT_CLASSES].index("nexus")
+    nexus_group = [g.lane_type for g in PORT_GROUPS].index("nexus")
     for seq in replication_seeds(8, repeats):
         td, draws = timed(lambda seq=seq: draw_vehicles(spec, seq))
-        te, rec = timed(lambda draws=draws: run_draws(spec, draws, engine="fast"))
+        te, rec = timed(lambda draws=draws: run_draws(spec, draws, engine="compiled"))
         t_draw.append(td)
         t_eng.append(te)
         waits.append(float(np.mean(rec.wait_min)))
+        shares.append(
+            float(np.mean(rec.group_index[rec.class_index == nexus_class] == nexus_group))
+        )
         n_bf = rec.n
     w_bf = statistics.mean(waits)
     eng = n_bf / min(t_eng)
     e2e = n_bf / min(te + td for te, td in zip(t_eng, t_draw, strict=True))
+    choices: dict[tuple[str, str], int] = {}
     ts, (w_s, n_s) = timed(
-        lambda: port_simpy(PORT_CLASSES, PORT_GROUPS, SECONDARY_BOOTHS, n_simpy, 13)
+        lambda: port_simpy(PORT_CLASSES, PORT_GROUPS, SECONDARY_BOOTHS, n_simpy, 13, choices)
     )
     simpy_rate = n_s / ts
+    in_nexus = choices.get(("nexus", "nexus"), 0)
+    share_s = in_nexus / (in_nexus + choices.get(("nexus", "general"), 0))
     print("| engine | vehicles | M veh/s | mean primary wait [min] |")
     print("|---|---:|---:|---:|")
-    print(f"| borderflow fast: engine only | {n_bf:,} | {eng / 1e6:.3f} | {w_bf:.4f} |")
-    print(f"| borderflow fast: draws + engine | {n_bf:,} | {e2e / 1e6:.3f} | {w_bf:.4f} |")
+    print(f"| borderflow compiled: engine only | {n_bf:,} | {eng / 1e6:.3f} | {w_bf:.4f} |")
+    print(f"| borderflow compiled: draws + engine | {n_bf:,} | {e2e / 1e6:.3f} | {w_bf:.4f} |")
     print(f"| SimPy equivalent model | {n_s:,} | {simpy_rate / 1e6:.3f} | {w_s:.4f} |")
+    print(
+        f"- NEXUS-eligible cars choosing a NEXUS lane (least expected wait): borderflow "
+        f"{statistics.mean(shares):.2%}, SimPy {share_s:.2%}"
+    )
     checks = {
         "port engine / SimPy >= 30": eng / simpy_rate >= 30,
         "port draws+engine / SimPy >= 30": e2e / simpy_rate >= 30,
@@ -261,6 +280,159 @@ def port_workload(n: int, n_simpy: int, repeats: int) -> dict[str, bool]:
         f"[{verdict(checks['port engine / SimPy >= 30'])}], draws+engine "
         f"{e2e / simpy_rate:6.1f}x [{verdict(checks['port draws+engine / SimPy >= 30'])}]"
         "  (target >= 30x)"
+    )
+    print()
+    return checks
+
+
+# ------------------------------------------------------------- end to end, one day
+# A 24-hour port with constant rates (so that the SimPy model is the same port). Service
+# means: cars 34 s and trucks about 2 min (data/PARAMETERS.md), NEXUS cars 0.3 min
+# ("under 0.5 min", PARAMETERS.md), buses 10 min (assumption); truck referral 1.75%
+# (PARAMETERS.md), car referral 2% and 1% (assumptions); secondary 10 / 30 min
+# (assumptions). Booths sized for utilisation about 0.6-0.7.
+DAY_CLASSES = (
+    PortClass("cars", 200.0, {"general": 34.0 / 60.0}, 0.02, 10.0),
+    PortClass("nexus", 110.0, {"nexus": 0.3, "general": 34.0 / 60.0}, 0.01, 10.0),
+    PortClass("trucks", 60.0, {"commercial": 2.0}, 0.0175, 30.0),
+    PortClass("buses", 3.0, {"bus": 10.0}, 0.0, 10.0),
+)
+DAY_GROUPS = (
+    PortGroup("general", "general", 3),
+    PortGroup("nexus", "nexus", 1),
+    PortGroup("commercial", "commercial", 3),
+    PortGroup("bus", "bus", 1),
+)
+DAY_SECONDARY = 4
+
+
+def day_spec() -> PortSpec:
+    return PortSpec(
+        name="bench day port",
+        direction="US-bound",
+        horizon_hours=24,
+        classes=tuple(
+            TrafficClass(
+                c.name,
+                c.rate_per_hour,
+                {lt: Exponential(m) for lt, m in c.mean_service.items()},
+                referral_probability=c.referral,
+                secondary_service=Exponential(c.mean_secondary) if c.referral > 0 else None,
+            )
+            for c in DAY_CLASSES
+        ),
+        lane_groups=tuple(
+            LaneGroup(g.name, g.lane_type, BoothSchedule((g.booths,))) for g in DAY_GROUPS
+        ),
+        secondary=Secondary(booths=DAY_SECONDARY),
+    )
+
+
+def cpu_of_child(args: list[str]) -> tuple[float, float]:
+    """Run a command; return (CPU seconds of the child, wall seconds)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(args, check=True, capture_output=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, wall
+
+
+def end_to_end_workload(replications: int, n_simpy: int, rounds: int) -> dict[str, bool]:
+    print(f"## End to end: a 24-hour port, four classes, secondary; {replications} replications")
+    print(
+        "Times are CPU seconds of the process doing the work (the machine is shared; CPU "
+        f"time is what the code costs), best of {rounds} interleaved rounds."
+    )
+    spec = day_spec()
+    simulate(spec, replications=2)  # load the compiled code from the cache
+    from borderflow.sim._compiled import compile_port, run_port
+
+    t_de, t_eng, t_sim, t_cli, t_start = [], [], [], [], []
+    w_cli, w_start = [], []
+    vehicles = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        port_file = Path(tmp) / "day.toml"
+        port_file.write_text(scenario_to_toml(spec), encoding="utf-8")
+        tiny = Path(tmp) / "tiny.toml"
+        tiny_spec = PortSpec(
+            "tiny", "US-bound", 1,
+            (TrafficClass("cars", 1.0, {"general": Exponential(1.0)}),),
+            (LaneGroup("g", "general", BoothSchedule((1,))),),
+        )  # fmt: skip
+        tiny.write_text(scenario_to_toml(tiny_spec), encoding="utf-8")
+        cli = [str(Path(sys.executable).parent / "borderflow"), "simulate", "--json"]
+        for rnd in range(rounds):
+            seeds = replication_seeds(100 + rnd, replications)
+            t0 = time.process_time()
+            port = compile_port(spec)
+            eng = 0.0
+            n = 0
+            for seq in seeds:
+                draws = draw_vehicles(spec, seq)
+                t1 = time.process_time()
+                rec = run_port(port, draws)
+                eng += time.process_time() - t1
+                n += rec.n
+            t_de.append(time.process_time() - t0)
+            t_eng.append(eng)
+            vehicles = n
+            t0 = time.process_time()
+            simulate(spec, replications=replications, seed=100 + rnd)
+            t_sim.append(time.process_time() - t0)
+            cpu, wall = cpu_of_child([*cli, str(port_file), "-r", str(replications)])
+            t_cli.append(cpu)
+            w_cli.append(wall)
+            cpu, wall = cpu_of_child([*cli, str(tiny)])
+            t_start.append(cpu)
+            w_start.append(wall)
+    de, eng, sim, cli_t, start = (min(x) for x in (t_de, t_eng, t_sim, t_cli, t_start))
+    t0 = time.process_time()
+    w_s, n_s = port_simpy(DAY_CLASSES, DAY_GROUPS, DAY_SECONDARY, n_simpy, 14)
+    ts = time.process_time() - t0
+    simpy_rate = n_s / ts
+    e2e_rate = vehicles / sim
+
+    def row(name: str, sec: float, note: str = "") -> None:
+        print(
+            f"| {name} | {sec:.3f} | {vehicles / sec / 1e6:.2f} | "
+            f"{vehicles / sec / simpy_rate:,.0f}x | {note} |"
+        )
+
+    print("| what | CPU s | M veh/s | vs SimPy | note |")
+    print("|---|---:|---:|---:|---|")
+    row("engine only", eng)
+    row("draws + engine", de)
+    row("simulate(): draws, engine, metrics, summary", sim, f"{sim / de:.2f}x draws + engine")
+    row(
+        "`borderflow simulate --json` (fresh process)",
+        cli_t,
+        f"start-up {start:.2f} s CPU; wall {min(w_cli):.2f} s",
+    )
+    print(
+        f"| SimPy equivalent model (primary waits only, no metrics) | {ts:.3f} | "
+        f"{simpy_rate / 1e6:.3f} | 1x | {n_s:,} vehicles |"
+    )
+    checks = {
+        "simulate() <= 2x draws+engine": sim <= 2.0 * de,
+        "CLI <= 3x draws+engine + start-up": cli_t <= 3.0 * de + start,
+        "simulate() end to end >= 60x SimPy": e2e_rate / simpy_rate >= 60.0,
+    }
+    print(
+        f"- simulate() / (draws + engine): {sim / de:.2f}x "
+        f"[{verdict(checks['simulate() <= 2x draws+engine'])}] (target <= 2x)"
+    )
+    print(
+        f"- CLI: {cli_t:.2f} s CPU against 3 x {de:.2f} + start-up {start:.2f} = "
+        f"{3 * de + start:.2f} s [{verdict(checks['CLI <= 3x draws+engine + start-up'])}]"
+    )
+    print(
+        f"- simulate() end to end / SimPy: {e2e_rate / simpy_rate:.0f}x "
+        f"[{verdict(checks['simulate() end to end >= 60x SimPy'])}] (target >= 60x); mean "
+        f"primary wait SimPy {w_s:.3f} min"
     )
     print()
     return checks
@@ -360,7 +532,7 @@ def simulate_ports(
         ts, spec = timed(lambda port=port, counts=counts: year_spec(port, counts))
         seq = np.random.SeedSequence([seed, int(port)])
         td, draws = timed(lambda spec=spec, seq=seq: draw_vehicles(spec, seq))
-        te, rec = timed(lambda spec=spec, draws=draws: run_draws(spec, draws, engine="fast"))
+        te, rec = timed(lambda spec=spec, draws=draws: run_draws(spec, draws, engine="compiled"))
         t_spec, t_draw, t_eng = t_spec + ts, t_draw + td, t_eng + te
         vehicles += rec.n
         wait += float(np.nansum(rec.wait_min))
@@ -414,8 +586,14 @@ def year_workload(workers: int) -> dict[str, bool]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (development only)")
+    parser.add_argument(
+        "--only", choices=["e2e"], help="run one section only (development; not of record)"
+    )
     args = parser.parse_args()
     q = args.quick
+    if args.only == "e2e":
+        end_to_end_workload(replications=50 if q else 200, n_simpy=20_000, rounds=3)
+        return
     print(f"# borderflow kernel benchmark ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})")
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.processor() or '?'}; "
@@ -435,6 +613,9 @@ def main() -> None:
         )
     checks |= port_workload(
         n=200_000 if q else 2_000_000, n_simpy=20_000 if q else 200_000, repeats=5
+    )
+    checks |= end_to_end_workload(
+        replications=50 if q else 200, n_simpy=20_000 if q else 90_000, rounds=3
     )
     checks |= year_workload(workers=2)
     print("## Summary")

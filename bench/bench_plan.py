@@ -24,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
+from borderflow.data import parse_scenario, scenario_to_toml  # noqa: E402
 from borderflow.plan import (  # noqa: E402
     DaskBackend,
     LocalBackend,
@@ -33,7 +34,7 @@ from borderflow.plan import (  # noqa: E402
     optimise_schedule,
     run_sweep,
 )
-from borderflow.sim import BoothSchedule, parse_scenario, scenario_to_toml  # noqa: E402
+from borderflow.sim import BoothSchedule  # noqa: E402
 
 
 def bench_port() -> str:

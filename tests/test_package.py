@@ -87,7 +87,7 @@ def test_shared_modules_import_no_layer() -> None:
 @pytest.mark.parametrize(
     ("layer", "forbidden"),
     [
-        ("sim", ("duckdb", "pandas", "pyarrow.parquet", "fastapi", "dask")),
+        ("sim", ("duckdb", "pandas", "pyarrow.parquet", "fastapi", "dask", "pydantic")),
         ("data", ("fastapi", "dask", "uvicorn")),
     ],
 )

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from borderflow.data import parse_scenario
 from borderflow.plan import (
     ChangeError,
     apply_changes,
@@ -22,7 +23,6 @@ from borderflow.sim import (
     Lognormal,
     PortSpec,
     TrafficClass,
-    parse_scenario,
 )
 
 ROOT = Path(__file__).resolve().parents[2]

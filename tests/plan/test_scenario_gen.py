@@ -11,10 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from borderflow.cli import app
-from borderflow.data import connect_readonly, load_registry
+from borderflow.data import connect_readonly, load_registry, parse_scenario
 from borderflow.demand import hourly_demand
 from borderflow.plan import SIZING_LABEL, build_scenario
-from borderflow.sim import parse_scenario
 
 
 @pytest.fixture(scope="module")

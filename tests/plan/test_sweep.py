@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
+from borderflow.data import parse_scenario
 from borderflow.plan import (
     LocalBackend,
     Sweep,
@@ -24,7 +25,7 @@ from borderflow.plan import (
     run_sweep,
 )
 from borderflow.plan._sweep import run_task
-from borderflow.sim import parse_scenario, simulate
+from borderflow.sim import simulate
 
 SMALL = """
 format_version = 1

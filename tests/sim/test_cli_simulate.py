@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 
 SMALL = """
-format_version = 1
+format_version = 2
 name = "small test port"
 direction = "Canada-bound"
 horizon_hours = 2
@@ -106,3 +106,53 @@ def test_a_scenario_too_big_to_run_exits_1_and_writes_nothing(tmp_path: Path) ->
     assert res.exit_code == 1
     assert "scenario too big to run" in res.output
     assert not out.exists() and not list(tmp_path.glob("*.partial"))
+
+
+@pytest.fixture
+def console_80(monkeypatch: pytest.MonkeyPatch) -> None:
+    from borderflow.cli._app import console
+
+    monkeypatch.setattr(console, "_width", 80)  # the Rich console at 80 columns
+
+
+@pytest.mark.usefixtures("console_80")
+@pytest.mark.parametrize(
+    "example",
+    sorted(
+        p.name
+        for p in (ROOT / "examples").glob("*.toml")
+        if "format_version" in p.read_text(encoding="utf-8")  # scenarios, not sweeps/overlays
+    ),
+)
+def test_output_fits_80_columns(example: str) -> None:
+    res = runner.invoke(app, ["simulate", str(ROOT / "examples" / example), "-r", "2"])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "…" not in res.output  # no cell cut short
+    assert "p95" in res.output and "p50, p90 in --json" in res.output
+
+
+@pytest.mark.usefixtures("console_80")
+def test_header_says_the_direction_once_and_secondary_only_when_modelled(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["simulate", str(ROOT / "examples" / "peace-arch-us-bound.toml")])
+    assert res.exit_code == 0, res.output
+    header = res.output.splitlines()[0]
+    assert header.startswith("Peace Arch, U.S.-bound, one day: 24 h, 1 replication,")
+    assert "(US-bound)" not in res.output
+    assert "secondary inspection: mean wait" in res.output  # Peace Arch models secondary
+    res = runner.invoke(app, ["simulate", str(_write(tmp_path, SMALL))])
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[0].startswith("small test port (Canada-bound): 2 h,")
+    assert "secondary" not in res.output  # SMALL has no secondary inspection
+
+
+def test_readme_describes_the_table_as_printed() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Simulating a port", 1)[1].split("\n## ", 1)[0]
+    res = runner.invoke(app, ["simulate", str(ROOT / "examples" / "mmc-one-lane.toml")])
+    header = next(line for line in res.output.splitlines() if line.strip().startswith("hour"))
+    # the table has mean, p95 and max waits; p50 and p90 only in --json, as the README says
+    assert header.split()[:7] == ["hour", "lane", "veh", "wait", "±", "p95", "max"]
+    assert "p50 and p90 in `--json`" in section
+    assert "p50 / p90" not in section

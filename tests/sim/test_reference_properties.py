@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from borderflow.sim import (
+    CHOICE_RULES,
     LANE_TYPES,
     BoothSchedule,
     Deterministic,
@@ -22,7 +23,7 @@ from borderflow.sim import (
     TrafficClass,
     draw_vehicles,
 )
-from borderflow.sim.reference import run_reference
+from borderflow.sim._reference import run_reference
 
 LT = LANE_TYPES[:3]  # general, nexus, ready keep the cases small
 
@@ -103,7 +104,7 @@ def ports(draw: st.DrawFn) -> PortSpec:
         secondary=secondary,
         drain=draw(st.booleans()),
         initial_queue=initial,
-        choice_rule=draw(st.sampled_from(["least_expected_wait", "shortest_queue"])),
+        choice_rule=draw(st.sampled_from(CHOICE_RULES)),
     )
 
 

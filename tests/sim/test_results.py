@@ -22,7 +22,8 @@ from borderflow.sim import (
     run_replication,
     simulate,
 )
-from borderflow.sim.results import Path, mean_ci
+from borderflow.sim._steps import StepFunction as Path
+from borderflow.sim._summary import mean_ci
 
 
 def _port(drain: bool = True) -> PortSpec:

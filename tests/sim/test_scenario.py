@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from test_reference_properties import ports
 
+from borderflow.data import parse_scenario, scenario_to_toml
 from borderflow.sim import (
     Empirical,
     Erlang,
@@ -18,8 +19,6 @@ from borderflow.sim import (
     PortSpec,
     QueueTrigger,
     SpecError,
-    parse_scenario,
-    scenario_to_toml,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,9 +100,9 @@ def test_examples_use_sourced_figures() -> None:
         ),
         ("booths = [2, 4, 5, 4]", "booths = [2, -4, 5, 4]", "lane_groups[0].booths[1] = -4"),
         (
-            "format_version = 1",
             "format_version = 2",
-            "format_version = 2: this borderflow reads format_version = 1",
+            "format_version = 3",
+            "format_version = 3: this borderflow reads format_version = 1 or 2",
         ),
         (
             'name = "NEXUS lane"\nlane_type = "nexus"',
@@ -161,7 +160,7 @@ def test_bad_files_name_the_field(old: str, new: str, message: str) -> None:
 
 def test_toml_error_gives_line_and_column() -> None:
     with pytest.raises(SpecError, match=r"line 2, column"):
-        parse_scenario("format_version = 1\nname = \n")
+        parse_scenario("format_version = 2\nname = \n")
 
 
 def test_parsed_spec_runs() -> None:
@@ -187,3 +186,46 @@ def test_random_specs_round_trip(spec: PortSpec) -> None:
 def test_documented_example_round_trips() -> None:
     spec = parse_scenario(FULL)  # storage, empirical, trace, initial queue, trigger
     assert parse_scenario(scenario_to_toml(spec)) == spec
+
+
+def test_version_1_files_keep_their_choice_rule() -> None:
+    # Version 1 called n / o x mean "least_expected_wait" (and made it the default);
+    # version 2 names it least_work_per_booth and gives the name to the true expected wait.
+    body = FULL.replace("format_version = 2\n", "")
+    body = body.replace('choice_rule = "least_expected_wait"\n', "")
+    v1_default = parse_scenario("format_version = 1\n" + body)
+    v1_named = parse_scenario('format_version = 1\nchoice_rule = "least_expected_wait"\n' + body)
+    v1_sq = parse_scenario('format_version = 1\nchoice_rule = "shortest_queue"\n' + body)
+    v2_default = parse_scenario("format_version = 2\n" + body)
+    assert v1_default.choice_rule == v1_named.choice_rule == "least_work_per_booth"
+    assert v1_sq.choice_rule == "shortest_queue"
+    assert v2_default.choice_rule == "least_expected_wait"
+    with pytest.raises(SpecError, match="choice_rule = 'least_work_per_booth': format_version = 1"):
+        parse_scenario('format_version = 1\nchoice_rule = "least_work_per_booth"\n' + body)
+    # written back as version 2 with the rule named, so the meaning survives the round trip
+    text = scenario_to_toml(v1_default)
+    assert text.startswith("format_version = 2\n")
+    assert parse_scenario(text) == v1_default
+
+
+def test_json_form_is_the_file_form() -> None:
+    import tomllib
+
+    from borderflow.data import parse_scenario_dict
+
+    assert parse_scenario_dict(tomllib.loads(FULL)) == parse_scenario(FULL)
+    with pytest.raises(SpecError, match=r"classes\[0\]\.rate_per_hour\[1\] = -1"):
+        raw = tomllib.loads(FULL)
+        raw["classes"][0]["rate_per_hour"][1] = -1.0
+        parse_scenario_dict(raw)
+
+
+def test_read_scenario_names_the_file(tmp_path: Path) -> None:
+    from borderflow.data import read_scenario
+
+    path = tmp_path / "bad.toml"
+    path.write_text(FULL.replace("horizon_hours = 4", "horizon_hours = 0"), encoding="utf-8")
+    with pytest.raises(SpecError, match=r"bad\.toml: horizon_hours = 0"):
+        read_scenario(path)
+    path.write_text(FULL, encoding="utf-8")
+    assert read_scenario(path) == parse_scenario(FULL)

@@ -78,7 +78,7 @@ def long_run_mean_wait(
     total, count = 0.0, 0
     batch_means: list[NDArray[np.float64]] = []
     for r in range(replications):
-        rec = run_replication(spec, seed, replication=r, replications=replications, engine="fast")
+        rec = run_replication(spec, seed, replication=r, engine="compiled")
         w = rec.wait_min
         assert not np.isnan(w).any()
         total += float(w.sum())

@@ -42,7 +42,7 @@ def _day_estimate(rates: tuple[int, ...], days: int, seed: int) -> tuple[float, 
     totals = np.empty(days)
     counts = np.empty(days)
     for d, seq in enumerate(replication_seeds(seed, days)):
-        rec = run_draws(spec, draw_vehicles(spec, seq), engine="fast")
+        rec = run_draws(spec, draw_vehicles(spec, seq), engine="compiled")
         w = rec.wait_min
         assert not np.isnan(w).any()
         totals[d] = w.sum()
@@ -115,7 +115,7 @@ def test_scheduled_day_matches_kolmogorov_with_the_count_rule() -> None:
     totals, counts = np.empty(days), np.empty(days)
     hourly = np.empty((days, 24))
     for d, seq in enumerate(replication_seeds(3004, days)):
-        rec = run_draws(spec, draw_vehicles(spec, seq), engine="fast")
+        rec = run_draws(spec, draw_vehicles(spec, seq), engine="compiled")
         w = rec.wait_min
         totals[d], counts[d] = w.sum(), w.size
         hourly[d] = _hourly_queue_integral(rec.arrival_min, rec.start_min, 24)
@@ -159,7 +159,7 @@ def test_day_with_an_initial_queue_matches_kolmogorov() -> None:
     days = 8000
     totals, counts = np.empty(days), np.empty(days)
     for d, seq in enumerate(replication_seeds(3005, days)):
-        w = run_draws(spec, draw_vehicles(spec, seq), engine="fast").wait_min
+        w = run_draws(spec, draw_vehicles(spec, seq), engine="compiled").wait_min
         totals[d], counts[d] = w.sum(), w.size
     mean, se = ratio_estimate(totals, counts)
     rel_err, rel_se = mean / theory.mean_wait_min - 1.0, se / theory.mean_wait_min
@@ -182,7 +182,7 @@ def test_no_drain_queue_at_the_end_matches_kolmogorov() -> None:
     left = np.empty(days)
     area = np.empty(days)
     for d, seq in enumerate(replication_seeds(3006, days)):
-        rec = run_draws(spec, draw_vehicles(spec, seq), engine="fast")
+        rec = run_draws(spec, draw_vehicles(spec, seq), engine="compiled")
         left[d] = rec.waiting_at_end.sum()
         # Queue-time inside the horizon; never-started vehicles wait until its end.
         start = np.where(np.isnan(rec.start_min), horizon, np.minimum(rec.start_min, horizon))

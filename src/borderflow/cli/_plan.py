@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 
 
 def _load_spec(path: Path) -> PortSpec:
-    from borderflow.data import DataFormatError, read_scenario_text
-    from borderflow.sim import SpecError, parse_scenario
+    from borderflow.data import DataFormatError, parse_scenario, read_scenario_text
+    from borderflow.sim import SpecError
 
     try:
         text = read_scenario_text(path)

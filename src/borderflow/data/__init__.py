@@ -44,7 +44,14 @@ from borderflow.data.readers import (
     read_transborder_monthly,
     read_transborder_port_jan2015,
 )
-from borderflow.data.scenarios import read_scenario_text
+from borderflow.data.scenarios import (
+    SCENARIO_FORMAT_VERSION,
+    parse_scenario,
+    parse_scenario_dict,
+    read_scenario,
+    read_scenario_text,
+    scenario_to_toml,
+)
 from borderflow.data.schema import Column, Table
 from borderflow.data.warehouse import (
     META_TABLES,
@@ -64,6 +71,7 @@ __all__ = [
     "DEFAULT_MEASURE",
     "FACT_SHEET_SOURCE",
     "META_TABLES",
+    "SCENARIO_FORMAT_VERSION",
     "TABLE_SOURCES",
     "TRAFFIC_SOURCE",
     "AmbiguousPortError",
@@ -98,6 +106,8 @@ __all__ = [
     "measure_border_miles",
     "parse_bts_month",
     "parse_month",
+    "parse_scenario",
+    "parse_scenario_dict",
     "read_bts_crossings",
     "read_calibration",
     "read_cascade_trucks_daily",
@@ -105,10 +115,12 @@ __all__ = [
     "read_fact_sheet",
     "read_peace_arch_hourly_delay",
     "read_peace_arch_north_daily",
+    "read_scenario",
     "read_scenario_text",
     "read_transborder_monthly",
     "read_transborder_port_jan2015",
     "resolve_port",
+    "scenario_to_toml",
     "table_row_counts",
     "traffic_series",
     "update_warehouse",

@@ -262,7 +262,7 @@ def predict_waits(
     T = len(lane_types)
     waits = []
     for r in range(replications):
-        rec = run_replication(spec, seed, replication=r, replications=replications)
+        rec = run_replication(spec, seed, replication=r)
         waits.append(_hourly_mean_wait(rec, pos, H, T))
     w = np.stack(waits)  # (R, H, T)
     mean, lo, hi = _summarise(w)

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from borderflow.data import Crossing, Registry, load_registry
+from borderflow.data import scenario_to_toml as _to_toml
 from borderflow.demand import DayDemand, hourly_demand, largest_remainder, open_hours
 from borderflow.plan._sizing import (
     SERVICE_TIMES,
@@ -25,7 +26,6 @@ from borderflow.plan._sizing import (
     size_crossing_booths,
 )
 from borderflow.sim import BoothSchedule, Exponential, LaneGroup, PortSpec, TrafficClass
-from borderflow.sim import scenario_to_toml as _to_toml
 from borderflow.vocab import US_BOUND
 
 #: Capacity bases, strongest first.

@@ -27,13 +27,13 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from borderflow.data import parse_scenario
 from borderflow.plan._backends import Backend, LocalBackend
 from borderflow.plan._changes import ChangeError, apply_changes, parse_change
 from borderflow.plan._metrics import SUMMARY_FIGURES, summary_metrics
 from borderflow.sim import (
     SpecError,
     draw_vehicles,
-    parse_scenario,
     replication_seed,
     run_draws,
 )

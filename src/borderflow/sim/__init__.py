@@ -1,13 +1,24 @@
 """The simulation kernel: ports of entry as lanes and booths. No I/O, no global state.
 
-Semantics: ``docs/kernel-semantics.md``. Typical use::
+Semantics: ``docs/kernel-semantics.md``. Scenario files are read by the data layer
+(:func:`borderflow.data.read_scenario`). Typical use::
 
-    from borderflow.sim import parse_scenario, simulate
-    result = simulate(parse_scenario(text), replications=10, seed=1)
+    from borderflow.data import read_scenario
+    from borderflow.sim import simulate
+    result = simulate(read_scenario("examples/mmc-one-lane.toml"), replications=10, seed=1)
+
+The modules of this package are private; this module lists the public names.
 """
 
-from borderflow.sim.api import ENGINES, Engine, run_draws, run_replication, simulate
-from borderflow.sim.distributions import (
+from borderflow.sim._api import (
+    ENGINE_ALIASES,
+    ENGINES,
+    Engine,
+    run_draws,
+    run_replication,
+    simulate,
+)
+from borderflow.sim._distributions import (
     Deterministic,
     Distribution,
     Empirical,
@@ -15,12 +26,16 @@ from borderflow.sim.distributions import (
     Exponential,
     Lognormal,
 )
-from borderflow.sim.draws import VehicleDraws, draw_vehicles, replication_seed, replication_seeds
-from borderflow.sim.errors import ScenarioTooLargeError, SpecError
-from borderflow.sim.records import StaffingChanges, VehicleRecords
-from borderflow.sim.results import SimulationResult, replication_metrics
-from borderflow.sim.scenario import FORMAT_VERSION, parse_scenario, scenario_to_toml
-from borderflow.sim.spec import (
+from borderflow.sim._draws import (
+    VehicleDraws,
+    draw_vehicles,
+    replication_seed,
+    replication_seeds,
+)
+from borderflow.sim._errors import ScenarioTooLargeError, SpecError
+from borderflow.sim._metrics import ReplicationMetrics, replication_metrics
+from borderflow.sim._records import StaffingChanges, VehicleRecords
+from borderflow.sim._spec import (
     CHOICE_RULES,
     DIRECTIONS,
     LANE_TYPES,
@@ -34,12 +49,13 @@ from borderflow.sim.spec import (
     Staffing,
     TrafficClass,
 )
+from borderflow.sim._summary import SimulationResult, summarise
 
 __all__ = [
     "CHOICE_RULES",
     "DIRECTIONS",
     "ENGINES",
-    "FORMAT_VERSION",
+    "ENGINE_ALIASES",
     "LANE_TYPES",
     "BoothSchedule",
     "Deterministic",
@@ -54,6 +70,7 @@ __all__ = [
     "PortSpec",
     "QueueStorage",
     "QueueTrigger",
+    "ReplicationMetrics",
     "ScenarioTooLargeError",
     "Secondary",
     "SimulationResult",
@@ -64,12 +81,11 @@ __all__ = [
     "VehicleDraws",
     "VehicleRecords",
     "draw_vehicles",
-    "parse_scenario",
     "replication_metrics",
     "replication_seed",
     "replication_seeds",
     "run_draws",
     "run_replication",
-    "scenario_to_toml",
     "simulate",
+    "summarise",
 ]

@@ -1,7 +1,7 @@
-"""Compiled (numba) cores of the fast engine. Plain arrays in, plain arrays out.
+"""Compiled (numba) cores of the compiled engine. Plain arrays in, plain arrays out.
 
 Times are minutes from the start of the horizon. The semantics are those of
-``docs/kernel-semantics.md``; :mod:`borderflow.sim.fast` turns a specification into the
+``docs/kernel-semantics.md``; :mod:`borderflow.sim._compiled` turns a specification into the
 arrays used here. Three primary paths:
 
 - :func:`run_single_constant`: one lane group with a constant booth count (the M/M/c
@@ -57,15 +57,31 @@ def _ratio(waiting: int, open_booths: int) -> float:
     return 0.0
 
 
+#: Choice-rule codes of :func:`choose_group`.
+RULE_EXPECTED_WAIT = 0  # max(0, n - o + 1) / o * mean
+RULE_WORK_PER_BOOTH = 1  # n / o * mean (mean = 1 for shortest_queue)
+
+
 @jit
-def choose_group(c: int, eligible: I64, n_eligible: I64, mean: F64, n_in: I64, n_open: I64) -> int:
-    """Least expected wait ``(n / o) * mean``; ``eligible[c]`` is pre-sorted by tie rank."""
+def choose_group(
+    c: int, eligible: I64, n_eligible: I64, mean: F64, n_in: I64, n_open: I64, rule: int
+) -> int:
+    """Return the group of least ``E_g``; ``eligible[c]`` is pre-sorted by tie rank.
+
+    ``rule`` 0: expected wait ``(max(0, n - o + 1) / o) * mean``; 1: work per booth
+    ``(n / o) * mean``. ``o = 0`` gives ``+inf``.
+    """
     best = -1
     best_e = np.inf
     for k in range(n_eligible[c]):
         g = eligible[c, k]
         o = n_open[g]
-        e = (n_in[g] / o) * mean[c, g] if o > 0 else np.inf
+        if o <= 0:
+            e = np.inf
+        elif rule == RULE_EXPECTED_WAIT:
+            e = (max(0, n_in[g] - o + 1) / o) * mean[c, g]
+        else:
+            e = (n_in[g] / o) * mean[c, g]
         if best < 0 or e < best_e:
             best = g
             best_e = e
@@ -232,6 +248,7 @@ def run_schedule(
     eligible: I64,
     n_eligible: I64,
     mean: F64,
+    rule: int,
     drain: bool,
     horizon_hours: int,
     group: I64,
@@ -284,7 +301,7 @@ def run_schedule(
                     hsize[gg] = sz
                     n_in[gg] = sz
                     n_open[gg] = schedule[gg, col]
-                g = choose_group(c, eligible, n_eligible, mean, n_in, n_open)
+                g = choose_group(c, eligible, n_eligible, mean, n_in, n_open, rule)
         group[n] = g
         t = a if a > last[g] else last[g]
         nb = n_booths[g]
@@ -428,6 +445,7 @@ def run_events(
     eligible: I64,
     n_eligible: I64,
     mean: F64,
+    rule: int,
     drain: bool,
     horizon_hours: int,
     group: I64,
@@ -523,7 +541,7 @@ def run_events(
                     for k in range(n_eligible[c]):
                         gg = eligible[c, k]
                         n_in[gg] = waiting[gg] + busy[gg]
-                    g = choose_group(c, eligible, n_eligible, mean, n_in, n_open)
+                    g = choose_group(c, eligible, n_eligible, mean, n_in, n_open, rule)
             group[v] = g
             if waiting[g] == 0:
                 q_head[g] = v

@@ -1,6 +1,6 @@
 """Point numba's on-disk cache at a writable per-project folder before numba is imported.
 
-Imported by :mod:`borderflow.sim.fast` ahead of ``import numba``: numba reads
+Imported by :mod:`borderflow.sim._compiled` ahead of ``import numba``: numba reads
 ``NUMBA_CACHE_DIR`` once, at import, so it must be set first. An existing value (the
 Makefile and the test configuration set one) is left alone.
 """

@@ -33,17 +33,21 @@ from typing import TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from borderflow.sim.errors import ScenarioTooLargeError
-from borderflow.sim.spec import LANE_TYPES, PortSpec
+from borderflow.sim._bounds import (
+    BYTES_PER_SERVICE_COLUMN,
+    BYTES_PER_VEHICLE,
+    MEMORY_SHARE,
+    gigabytes,
+    machine_memory_bytes,
+    memory_budget_bytes,
+)
+from borderflow.sim._errors import ScenarioTooLargeError
+from borderflow.sim._spec import LANE_TYPES, PortSpec
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int64]
 Int32Array: TypeAlias = npt.NDArray[np.int32]
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
-
-#: Default cap on the expected vehicles of one replication. A vehicle costs about
-#: 80 bytes of draws and records plus 8 per service column, so 60 M is ~6 GB at most.
-MAX_VEHICLES = 60_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -120,20 +124,18 @@ def _sorted_times_in_hours(rng: np.random.Generator, counts: IntArray) -> FloatA
     H = counts.shape[0]
     n_p = int(counts.sum())
     csum = np.cumsum(rng.standard_exponential(n_p + H))
-    times = np.empty(n_p)
-    src = 0  # position in csum: hour h uses csum[src : src + n + 1]
-    dst = 0
-    for h in range(H):
-        n = int(counts[h])
-        base = csum[src - 1] if src > 0 else 0.0
-        total = csum[src + n] - base
-        if n:
-            seg = times[dst : dst + n]
-            np.subtract(csum[src : src + n], base, out=seg)
-            seg *= 60.0 / total  # monotone operations keep the hour sorted
-            seg += 60.0 * h
-        src += n + 1
-        dst += n
+    # Hour h uses csum[src_h : src_h + n_h + 1] with src_h = sum_{j<h} (n_j + 1), so the
+    # k-th arrival overall (in hour h) reads csum[k + h]. Same operations, element by
+    # element, as one hour at a time: (csum - base) * (60 / total) + 60 h.
+    hours = np.arange(H)
+    src = np.cumsum(counts + 1) - (counts + 1)
+    base = np.zeros(H)
+    base[1:] = csum[src[1:] - 1]
+    scale = 60.0 / (csum[src + counts] - base)  # monotone operations keep each hour sorted
+    hour_of = np.repeat(hours, counts)
+    times: FloatArray = csum[np.arange(n_p) + hour_of] - base[hour_of]
+    times *= scale[hour_of]
+    times += 60.0 * hour_of
     return times
 
 
@@ -148,11 +150,49 @@ def expected_vehicles(spec: PortSpec) -> float:
     return poisson + trace + sum(iq.count for iq in spec.initial_queue)
 
 
+def estimated_bytes(spec: PortSpec, engine: str = "compiled") -> float:
+    """Return the estimated peak memory of one replication of ``spec`` [bytes].
+
+    Expected vehicles times the measured peak per vehicle of the engine
+    (:data:`BYTES_PER_VEHICLE`) plus :data:`BYTES_PER_SERVICE_COLUMN` per lane type with
+    service times: draws, engine state, records and metrics alive at once.
+    """
+    per_vehicle = BYTES_PER_VEHICLE.get(engine, max(BYTES_PER_VEHICLE.values()))
+    per_vehicle += BYTES_PER_SERVICE_COLUMN * len(spec.service_lane_types)
+    return expected_vehicles(spec) * per_vehicle
+
+
+def check_size(spec: PortSpec, max_vehicles: int | None = None, engine: str = "compiled") -> None:
+    """Refuse a replication that would not fit in memory (or exceeds ``max_vehicles``).
+
+    Raises
+    ------
+    ScenarioTooLargeError
+        Naming the expected vehicles, the estimated memory and the machine's memory.
+    """
+    n_expected = expected_vehicles(spec)
+    need = estimated_bytes(spec, engine)
+    budget = memory_budget_bytes()
+    if max_vehicles is not None and n_expected > max_vehicles:
+        raise ScenarioTooLargeError(
+            f"scenario too big to run: one replication expects about {n_expected:,.0f} "
+            f"vehicles (limit {max_vehicles:,}; about {gigabytes(need)} of memory): shorten "
+            "horizon_hours, lower rate_per_hour, or split the run"
+        )
+    if need > budget:
+        raise ScenarioTooLargeError(
+            f"scenario too big to run: one replication expects about {n_expected:,.0f} "
+            f"vehicles, about {gigabytes(need)} of memory, over {MEMORY_SHARE:.0%} of this "
+            f"machine's {gigabytes(machine_memory_bytes())}: shorten horizon_hours, lower "
+            "rate_per_hour, or split the run"
+        )
+
+
 def draw_vehicles(
     spec: PortSpec,
     seed_sequence: np.random.SeedSequence,
     *,
-    max_vehicles: int = MAX_VEHICLES,
+    max_vehicles: int | None = None,
 ) -> VehicleDraws:
     """Draw every vehicle of one replication, up front, in the documented order.
 
@@ -162,8 +202,10 @@ def draw_vehicles(
         The port; only its classes, horizon and initial queue affect the draws.
     seed_sequence : numpy.random.SeedSequence
         The replication's seed sequence (``SeedSequence(seed).spawn(R)[r]``).
-    max_vehicles : int
-        Refuse a replication expected to hold more vehicles than this (memory guard).
+    max_vehicles : int, optional
+        Refuse a replication expected to hold more vehicles than this. In any case a
+        replication whose estimated memory (:func:`estimated_bytes`) exceeds 75% of the
+        machine's physical memory is refused.
 
     Returns
     -------
@@ -174,15 +216,9 @@ def draw_vehicles(
     Raises
     ------
     ScenarioTooLargeError
-        If the replication is expected to exceed ``max_vehicles`` vehicles.
+        If the replication would not fit in memory or exceeds ``max_vehicles``.
     """
-    n_expected = expected_vehicles(spec)
-    if n_expected > max_vehicles:
-        raise ScenarioTooLargeError(
-            f"scenario too big to run: one replication expects about {n_expected:,.0f} "
-            f"vehicles (limit {max_vehicles:,}; about {n_expected * 100 / 1e9:,.1f} GB of "
-            "memory): shorten horizon_hours, lower rate_per_hour, or split the run"
-        )
+    check_size(spec, max_vehicles)
     rng = np.random.Generator(np.random.PCG64(seed_sequence))
     K = spec.n_classes
     rates = spec.rate_matrix  # (H, K) vehicles/hour
@@ -202,10 +238,11 @@ def draw_vehicles(
         with np.errstate(invalid="ignore", divide="ignore"):
             cum = np.cumsum(rates, axis=1) / hourly_total[:, None]
         cum[:, -1] = 1.0  # exact upper end: u < 1 never falls past the last class
-        bounds = np.concatenate(([0], np.cumsum(counts)))
-        for h in np.flatnonzero(counts):
-            lo, hi = bounds[h], bounds[h + 1]
-            class_p[lo:hi] = np.searchsorted(cum[h], u_class[lo:hi], side="right")
+        # searchsorted(cum[h], u, side="right") = the number of cum[h, j] <= u
+        hour_of = np.repeat(np.arange(rates.shape[0]), counts)
+        class_p[:] = 0
+        for j in range(K - 1):  # cum[:, K - 1] = 1 > u always
+            class_p += cum[hour_of, j] <= u_class
 
     # 4: trace-driven classes and the initial queue.
     trace_t = [np.asarray(c.arrival_times_min) for c in spec.classes if c.trace_driven]
@@ -283,4 +320,12 @@ def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:
     return np.random.SeedSequence(seed, spawn_key=(replication,))
 
 
-__all__ = ["VehicleDraws", "draw_vehicles", "replication_seed", "replication_seeds"]
+__all__ = [
+    "VehicleDraws",
+    "check_size",
+    "draw_vehicles",
+    "estimated_bytes",
+    "expected_vehicles",
+    "replication_seed",
+    "replication_seeds",
+]

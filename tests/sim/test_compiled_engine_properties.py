@@ -25,8 +25,8 @@ from borderflow.sim import (
     VehicleRecords,
     draw_vehicles,
 )
-from borderflow.sim.fast import compile_port, run_fast
-from borderflow.sim.reference import run_reference
+from borderflow.sim._compiled import compile_port, run_compiled
+from borderflow.sim._reference import run_reference
 
 LANES = ("general", "nexus", "commercial")
 # Deterministic times and arrivals on a 5-minute grid make ties at hour boundaries, between
@@ -149,12 +149,12 @@ def test_fast_equals_reference_on_random_specs(spec: PortSpec, seed: int) -> Non
     draws = draw_vehicles(spec, np.random.SeedSequence(seed))
     assume(draws.n <= 400)
     ref = run_reference(spec, draws)
-    fast = run_fast(spec, draws)
+    fast = run_compiled(spec, draws)
     assert fast.mismatches(ref) == []
     # Every more general compiled path must agree too.
     paths = ("single", "schedule", "events")
     for path in paths[paths.index(compile_port(spec).path) + 1 :]:
-        assert run_fast(spec, draws, path=path).mismatches(ref) == [], path  # type: ignore[arg-type]
+        assert run_compiled(spec, draws, path=path).mismatches(ref) == [], path  # type: ignore[arg-type]
     _check_invariants(spec, fast)
 
 
@@ -196,8 +196,8 @@ def test_adding_a_booth_never_raises_a_wait(pair: tuple[PortSpec, PortSpec], see
     # (a closed last hour drains with the schedule maximum).
     assume(bool(np.all(compile_port(more).schedule >= compile_port(base).schedule)))
     draws = draw_vehicles(base, np.random.SeedSequence(seed))
-    w0 = run_fast(base, draws).wait_min
-    w1 = run_fast(more, draws).wait_min
+    w0 = run_compiled(base, draws).wait_min
+    w1 = run_compiled(more, draws).wait_min
     served0 = ~np.isnan(w0)
     # Whoever is served with fewer booths is served with more, and waits no longer.
     assert not np.any(np.isnan(w1[served0]))

@@ -14,7 +14,8 @@ from typing import TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from borderflow.sim.errors import SpecError
+from borderflow.sim._bounds import MAX_LOGNORMAL_CV, MAX_SERVICE_MIN
+from borderflow.sim._errors import SpecError
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 
@@ -24,6 +25,11 @@ def _check_positive(field: str, value: float) -> None:
         raise SpecError(f"{field} = {value!r}: must be a number")
     if not math.isfinite(value) or value <= 0:
         raise SpecError(f"{field} = {value!r}: must be finite and > 0")
+    if value > MAX_SERVICE_MIN:
+        raise SpecError(
+            f"{field} = {value!r}: service times are at most {MAX_SERVICE_MIN:g} minutes "
+            "(one day; check the unit)"
+        )
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,11 @@ class Lognormal:
     def __post_init__(self) -> None:
         _check_positive("mean", self.mean)
         _check_positive("sd", self.sd)
+        if self.sd > MAX_LOGNORMAL_CV * self.mean:
+            raise SpecError(
+                f"sd = {self.sd!r}: at most {MAX_LOGNORMAL_CV:g} x mean ({self.mean!r}) "
+                "for a lognormal service time"
+            )
 
     @property
     def variance(self) -> float:

@@ -31,8 +31,8 @@ from borderflow.sim import (
     VehicleRecords,
     draw_vehicles,
 )
-from borderflow.sim.fast import compile_port, run_fast, run_fast_arrays
-from borderflow.sim.reference import run_reference
+from borderflow.sim._compiled import compile_port, run_compiled, run_mgc_arrays
+from borderflow.sim._reference import run_reference
 
 NAN = np.nan
 
@@ -97,7 +97,7 @@ def all_paths(spec: PortSpec, draws: VehicleDraws) -> list[VehicleRecords]:
     against the independent reference engine."""
     paths = ("single", "schedule", "events")
     first = paths.index(compile_port(spec).path)
-    runs = [run_fast(spec, draws, path=p) for p in paths[first:]]  # type: ignore[arg-type]
+    runs = [run_compiled(spec, draws, path=p) for p in paths[first:]]  # type: ignore[arg-type]
     ref = run_reference(spec, draws)
     for p, rec in zip(paths[first:], runs, strict=True):
         assert rec.mismatches(ref) == [], p
@@ -188,18 +188,29 @@ def test_no_drain_keeps_end_after_stop_and_skips_late_secondary() -> None:
 
 
 @pytest.mark.parametrize(
-    ("rule", "groups", "start"),
+    ("rule", "groups", "start", "booth"),
     [
-        # v0 (nexus): tie at E = 0 -> most specialised (nex). v1 (nexus): E_nex = 1/1*1,
-        # E_gen = 0 -> gen. v2 (nexus): E_nex = (1/1)*1 = 1, E_gen = (1/2)*2 = 1: tie ->
-        # nex, waits for v0 (ends 10). v3 (car): gen only, booth 1 is free.
-        ("least_expected_wait", [1, 0, 1, 0], [0, 0.25, 10, 0.75]),
+        # gen: 2 booths, mean 2 for nexus cars; nex: 1 booth, mean 1. All services last 10.
+        # Least expected wait E = max(0, n - o + 1) / o * mean:
+        # v0 (nexus, t=0): E_gen = max(0, 0 - 2 + 1) / 2 * 2 = 0 = E_nex -> tie -> most
+        #   specialised (nex), ends 10. v1 (nexus, 0.25): E_nex = (1 - 1 + 1) / 1 * 1 = 1,
+        #   E_gen = 0 -> gen booth 0. v2 (nexus, 0.5): E_nex = 1, E_gen = max(0, 1 - 2 + 1)
+        #   / 2 * 2 = 0 (a booth is free) -> gen booth 1. v3 (car, 0.75): gen only, both
+        #   booths busy -> waits for v1 (ends 10.25), booth 0.
+        ("least_expected_wait", [1, 0, 0, 0], [0, 0.25, 0.5, 10.25], [0, 0, 1, 0]),
+        # Least work per booth E = n / o * mean (the format-version-1 default):
+        # v0: tie at 0 -> nex. v1: E_nex = 1/1*1, E_gen = 0 -> gen. v2: E_nex = (1/1)*1
+        # = 1, E_gen = (1/2)*2 = 1: tie -> nex, waits for v0 (ends 10). v3 (car): gen only,
+        # booth 1 is free.
+        ("least_work_per_booth", [1, 0, 1, 0], [0, 0.25, 10, 0.75], [0, 0, 0, 1]),
         # Shortest queue: v2 sees n/o = 1 (nex) vs 1/2 (gen) -> gen; v3 then waits for
         # v1 (ends 10.25).
-        ("shortest_queue", [1, 0, 0, 0], [0, 0.25, 0.5, 10.25]),
+        ("shortest_queue", [1, 0, 0, 0], [0, 0.25, 0.5, 10.25], [0, 0, 1, 0]),
     ],
 )
-def test_choice_rule_and_specialised_ties(rule: str, groups: list[int], start: list[float]) -> None:
+def test_choice_rule_and_specialised_ties(
+    rule: str, groups: list[int], start: list[float], booth: list[int]
+) -> None:
     spec = two_groups(rule)
     d = make_draws(
         spec,
@@ -207,8 +218,24 @@ def test_choice_rule_and_specialised_ties(rule: str, groups: list[int], start: l
         [1, 1, 1, 0],
         {"general": [10, 10, 10, 10], "nexus": [10, 10, 10, NAN]},
     )
-    booth = [0, 0, 0, 1] if rule == "least_expected_wait" else [0, 0, 1, 0]
     check(spec, d, start=start, booth=booth, group=groups)
+
+
+def test_expected_wait_rule_counts_free_booths() -> None:
+    # gen: 2 booths (mean 2 for nexus cars), nex: 1 booth (mean 1); services last 10.
+    # Three nexus cars at t = 0, 0, 0, then one at t = 1:
+    # v0: tie at E = 0 -> nex. v1: E_nex = 1 * 1 = 1, E_gen = 0 -> gen b0.
+    # v2: E_nex = 1, E_gen = max(0, 1 - 1) / 2 * 2 = 0 -> gen b1.
+    # v3 (t=1): E_nex = (1 - 1 + 1) / 1 * 1 = 1, E_gen = (2 - 2 + 1) / 2 * 2 = 1: tie ->
+    #   nex (more specialised), waits for v0 (ends 10).
+    # The old rule (n / o * mean) gives v2 E_gen = 1/2 * 2 = 1 = E_nex -> nex instead
+    # (waits for v0 until 10); then v3 sees E_nex = 2/1 * 1 = 2, E_gen = 1/2 * 2 = 1 -> gen
+    # booth 1 at once.
+    spec = two_groups("least_expected_wait")
+    d = make_draws(spec, [0, 0, 0, 1], [1, 1, 1, 1], {"general": [10] * 4, "nexus": [10] * 4})
+    check(spec, d, start=[0, 0, 0, 10], booth=[0, 0, 1, 0], group=[1, 0, 0, 1])
+    old = two_groups("least_work_per_booth")
+    check(old, d, start=[0, 0, 10, 1], booth=[0, 0, 0, 1], group=[1, 0, 1, 0])
 
 
 def test_initial_queue_joins_its_group_without_choice() -> None:
@@ -325,7 +352,7 @@ def test_mmc_paths_agree_and_kw_recursion() -> None:
         expect[i] = max(a, free[b])
         free[b] = expect[i] + s
     np.testing.assert_array_equal(runs[0].start_min, expect)
-    start, end, booth = run_fast_arrays(d.arrival_min, d.service_min[:, 0], 3)
+    start, end, booth = run_mgc_arrays(d.arrival_min, d.service_min[:, 0], 3)
     np.testing.assert_array_equal(end, runs[0].end_min)
     np.testing.assert_array_equal(start, expect)
     np.testing.assert_array_equal(booth, runs[0].booth_index)
@@ -335,7 +362,7 @@ def test_rejects_unsorted_arrivals() -> None:
     spec = one_group((1,), 1)
     d = make_draws(spec, [5, 1], [0, 0], {"general": [1, 1]})
     with pytest.raises(ValueError, match="non-decreasing"):
-        run_fast(spec, d)
+        run_compiled(spec, d)
 
 
 def test_compiled_kernels_load_from_cache_in_a_new_process(tmp_path: Path) -> None:
@@ -343,7 +370,7 @@ def test_compiled_kernels_load_from_cache_in_a_new_process(tmp_path: Path) -> No
     code = (
         "import json, numpy as np\n"
         "from borderflow.sim import _kernels as k\n"
-        "from borderflow.sim.fast import compile_kernels\n"
+        "from borderflow.sim._compiled import compile_kernels\n"
         "compile_kernels()\n"
         "fns = [k.run_single_constant, k.run_schedule, k.run_events, k.run_secondary]\n"
         "print(json.dumps([[sum(f.stats.cache_hits.values()),"
@@ -363,7 +390,7 @@ def test_compiled_kernels_load_from_cache_in_a_new_process(tmp_path: Path) -> No
 def test_cache_dir_defaults_to_the_repository_when_unset() -> None:
     # numba reads NUMBA_CACHE_DIR once, at import: the fast engine must set it first.
     env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
-    code = "import borderflow.sim.fast, numba; print(numba.config.CACHE_DIR)"
+    code = "import borderflow.sim._compiled, numba; print(numba.config.CACHE_DIR)"
     proc = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )

@@ -1,7 +1,7 @@
 """The port specification: a frozen, validated description of one direction of a crossing.
 
 See ``docs/kernel-semantics.md`` for what a specification means. Construction checks every
-field and raises :class:`~borderflow.sim.errors.SpecError` naming the field path and value.
+field and raises :class:`~borderflow.sim._errors.SpecError` naming the field path and value.
 Times are in minutes, rates in vehicles/hour.
 """
 
@@ -16,7 +16,8 @@ from typing import Any, Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from borderflow.sim.distributions import (
+from borderflow.sim._bounds import MAX_BOOTHS, MAX_HORIZON_HOURS, MAX_VEHICLE_LENGTH_M
+from borderflow.sim._distributions import (
     Deterministic,
     Distribution,
     Empirical,
@@ -24,11 +25,19 @@ from borderflow.sim.distributions import (
     Exponential,
     Lognormal,
 )
-from borderflow.sim.errors import SpecError
+from borderflow.sim._errors import SpecError
 from borderflow.vocab import DIRECTIONS, LANE_TYPES
 
-#: Lane-choice rules both engines implement (see kernel-semantics.md).
-CHOICE_RULES: tuple[str, ...] = ("least_expected_wait", "shortest_queue")
+#: Lane-choice rules both engines implement (``docs/kernel-semantics.md``, "Choice rules"):
+#: ``least_expected_wait`` (default): ``max(0, n - o + 1) / o x mean service``;
+#: ``least_work_per_booth``: ``n / o x mean service`` (the default of format version 1);
+#: ``shortest_queue``: ``n / o``.
+CHOICE_RULES: tuple[str, ...] = ("least_expected_wait", "least_work_per_booth", "shortest_queue")
+
+_TOO_MANY_BOOTHS = (
+    f"at most {MAX_BOOTHS} booths per lane group (the largest real ports have a few dozen "
+    "primary booths per direction)"
+)
 
 _DISTRIBUTIONS = (Exponential, Deterministic, Erlang, Lognormal, Empirical)
 
@@ -100,6 +109,8 @@ class BoothSchedule:
         for h, b in enumerate(values):
             if not _is_int(b) or b < 0:
                 raise SpecError(f"booths[{h}] = {b!r}: booth counts must be integers >= 0")
+            if b > MAX_BOOTHS:
+                raise SpecError(f"booths[{h}] = {b!r}: {_TOO_MANY_BOOTHS}")
         if all(b == 0 for b in values):
             raise SpecError(f"booths = {list(values)!r}: all zero, the group never opens")
         object.__setattr__(self, "booths", tuple(int(b) for b in values))
@@ -147,6 +158,8 @@ class QueueTrigger:
                 f"max_booths = {self.max_booths!r}: must be an integer >= 1 and >= "
                 f"min_booths ({self.min_booths})"
             )
+        if self.max_booths > MAX_BOOTHS:
+            raise SpecError(f"max_booths = {self.max_booths!r}: {_TOO_MANY_BOOTHS}")
         for name in ("open_above", "close_below"):
             v = getattr(self, name)
             if not _is_number(v) or not math.isfinite(v) or v < 0:
@@ -309,6 +322,10 @@ class TrafficClass:
         L = self.vehicle_length_m
         if not _is_number(L) or not math.isfinite(L) or L <= 0:
             raise SpecError(f"vehicle_length_m = {L!r}: must be finite and > 0")
+        if L > MAX_VEHICLE_LENGTH_M:
+            raise SpecError(
+                f"vehicle_length_m = {L!r}: at most {MAX_VEHICLE_LENGTH_M:g} metres per vehicle"
+            )
         object.__setattr__(self, "vehicle_length_m", float(L))
         # Trace-driven arrivals.
         if self.arrival_times_min is not None:
@@ -360,6 +377,8 @@ class Secondary:
     def __post_init__(self) -> None:
         if not _is_int(self.booths) or self.booths < 1:
             raise SpecError(f"booths = {self.booths!r}: must be an integer >= 1")
+        if self.booths > MAX_BOOTHS:
+            raise SpecError(f"booths = {self.booths!r}: {_TOO_MANY_BOOTHS}")
         object.__setattr__(self, "booths", int(self.booths))
 
 
@@ -454,6 +473,11 @@ class PortSpec:
         H = self.horizon_hours
         if not _is_int(H) or H < 1:
             raise SpecError(f"horizon_hours = {H!r}: must be an integer >= 1")
+        if H > MAX_HORIZON_HOURS:
+            raise SpecError(
+                f"horizon_hours = {H!r}: at most {MAX_HORIZON_HOURS:,} (about 114 years); "
+                "split the run"
+            )
         object.__setattr__(self, "horizon_hours", int(H))
         if not isinstance(self.drain, bool):
             raise SpecError(f"drain = {self.drain!r}: must be true or false")

@@ -3,7 +3,7 @@
 It implements ``docs/kernel-semantics.md`` directly with a heap of events keyed by
 ``(time, kind, index)``, one FIFO deque per lane group and one for secondary inspection.
 It is slow (pure Python, fine up to about 10^5 vehicles) and exists to define what the
-fast engine must reproduce vehicle by vehicle. It is written independently of the fast
+compiled engine must reproduce vehicle by vehicle. It is written independently of the compiled
 engine: do not share code with it.
 """
 
@@ -17,9 +17,9 @@ from typing import Protocol
 
 import numpy as np
 
-from borderflow.sim.draws import VehicleDraws
-from borderflow.sim.records import StaffingChanges, VehicleRecords
-from borderflow.sim.spec import PortSpec, QueueTrigger
+from borderflow.sim._draws import VehicleDraws
+from borderflow.sim._records import StaffingChanges, VehicleRecords
+from borderflow.sim._spec import PortSpec, QueueTrigger
 
 # Event kinds, in the order they are processed at equal times.
 HOUR_BOUNDARY = 0
@@ -43,44 +43,71 @@ class ChoiceRule(Protocol):
 
 
 class LeastExpectedWait:
-    """Default rule: least ``(n_g / o_g) * mean service``; ties to the most specialised group.
+    """Default rule: least expected wait; ties to the most specialised group.
+
+    A vehicle joining a FIFO group with ``n`` vehicles present (waiting and in service)
+    and ``o`` open booths waits for ``max(0, n - o + 1)`` departures, which come at about
+    ``o`` per mean service time: ``E = max(0, n - o + 1) / o x mean``. ``o = 0`` gives
+    ``+inf``.
 
     Parameters
     ----------
     spec : PortSpec
         The port (mean service times and specialisation come from it).
-    use_service_time : bool
-        ``False`` gives the ``shortest_queue`` rule (vehicles per open booth).
     """
 
-    def __init__(self, spec: PortSpec, use_service_time: bool = True) -> None:
+    def __init__(self, spec: PortSpec) -> None:
         self.mean = spec.mean_service_matrix
         self.special = [int(x) for x in spec.specialisation]
-        self.use_service_time = use_service_time
+
+    def expected(self, k: int, g: int, n: int, o: int) -> float:
+        """Return the expected wait [minutes] in group ``g`` for class ``k``."""
+        if o == 0:
+            return math.inf
+        return (max(0, n - o + 1) / o) * float(self.mean[k, g])
 
     def __call__(
         self, k: int, eligible: Sequence[int], in_group: Sequence[int], open_: Sequence[int]
     ) -> int:
-        """Return the eligible group with the least expected wait."""
+        """Return the eligible group with the least ``E``, ties by (specialisation, index)."""
         best: tuple[float, int, int] | None = None
         for g in eligible:
-            if open_[g] == 0:
-                e = math.inf
-            else:
-                e = in_group[g] / open_[g]
-                if self.use_service_time:
-                    e = e * float(self.mean[k, g])
-            key = (e, self.special[g], g)
+            key = (self.expected(k, g, in_group[g], open_[g]), self.special[g], g)
             if best is None or key < best:
                 best = key
         assert best is not None
         return best[2]
 
 
+class LeastWorkPerBooth(LeastExpectedWait):
+    """Rule ``least_work_per_booth``: least ``n / o x mean`` (format version 1's default).
+
+    Parameters
+    ----------
+    spec : PortSpec
+        The port.
+    use_service_time : bool
+        ``False`` gives the ``shortest_queue`` rule (vehicles per open booth, ``n / o``).
+    """
+
+    def __init__(self, spec: PortSpec, use_service_time: bool = True) -> None:
+        super().__init__(spec)
+        self.use_service_time = use_service_time
+
+    def expected(self, k: int, g: int, n: int, o: int) -> float:
+        """Return the work per open booth [minutes] (or vehicles per booth) in group ``g``."""
+        if o == 0:
+            return math.inf
+        e = n / o
+        return e * float(self.mean[k, g]) if self.use_service_time else e
+
+
 def default_choice_rule(spec: PortSpec) -> ChoiceRule:
     """Return the rule named by ``spec.choice_rule``."""
     if spec.choice_rule == "shortest_queue":
-        return LeastExpectedWait(spec, use_service_time=False)
+        return LeastWorkPerBooth(spec, use_service_time=False)
+    if spec.choice_rule == "least_work_per_booth":
+        return LeastWorkPerBooth(spec)
     return LeastExpectedWait(spec)
 
 
@@ -235,4 +262,10 @@ def run_reference(
     )
 
 
-__all__ = ["ChoiceRule", "LeastExpectedWait", "default_choice_rule", "run_reference"]
+__all__ = [
+    "ChoiceRule",
+    "LeastExpectedWait",
+    "LeastWorkPerBooth",
+    "default_choice_rule",
+    "run_reference",
+]

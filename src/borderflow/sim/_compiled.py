@@ -1,10 +1,10 @@
-"""The fast engine: compiled (numba) simulation of one replication from its draws.
+"""The compiled engine: compiled (numba) simulation of one replication from its draws.
 
 Gives the same per-vehicle records as the reference engine
-(:mod:`borderflow.sim.reference`), to floating-point equality, for the same
-:class:`~borderflow.sim.draws.VehicleDraws`; it uses no random numbers of its own. The
+(:mod:`borderflow.sim._reference`), to floating-point equality, for the same
+:class:`~borderflow.sim._draws.VehicleDraws`; it uses no random numbers of its own. The
 specification is compiled into plain arrays (:func:`compile_port`) and one of three
-compiled paths runs (see ``docs/kernel-semantics.md``, "Fast engine"):
+compiled paths runs (see ``docs/kernel-semantics.md``, "Compiled engine"):
 
 - ``"single"``: one lane group, constant booths (e.g. M/M/c): Kiefer–Wolfowitz recursion;
 - ``"schedule"``: booth schedules only, any number of groups and the choice rule:
@@ -25,16 +25,16 @@ import numpy as np
 import numpy.typing as npt
 
 from borderflow.sim import _kernels
-from borderflow.sim.draws import VehicleDraws
-from borderflow.sim.records import StaffingChanges, VehicleRecords
-from borderflow.sim.spec import BoothSchedule, PortSpec, QueueTrigger
+from borderflow.sim._draws import VehicleDraws
+from borderflow.sim._records import StaffingChanges, VehicleRecords
+from borderflow.sim._spec import BoothSchedule, PortSpec, QueueTrigger
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int64]
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
 
 #: The compiled paths, in increasing generality.
-Path = Literal["single", "schedule", "events"]
+CompiledPath = Literal["single", "schedule", "events"]
 PATHS: tuple[str, ...] = ("single", "schedule", "events")
 
 
@@ -60,7 +60,10 @@ class CompiledPort:
     n_eligible : ndarray of int64, shape (C,)
         Number of eligible groups per class.
     mean : ndarray of float64, shape (C, G)
-        Weight of the choice rule: mean service [minutes] (least expected wait), or 1.
+        Weight of the choice rule: mean service [minutes], or 1 (``shortest_queue``).
+    rule : int
+        Choice-rule code: 0 expected wait (``least_expected_wait``), 1 work per booth
+        (``least_work_per_booth``, ``shortest_queue``).
     lane_type : ndarray of int64, shape (G,)
         Lane-type index of each group.
     horizon_hours : int
@@ -83,15 +86,16 @@ class CompiledPort:
     eligible: IntArray
     n_eligible: IntArray
     mean: FloatArray
+    rule: int
     lane_type: IntArray
     horizon_hours: int
     drain: bool
     secondary_booths: int
-    path: Path
+    path: CompiledPath
 
 
 def compile_port(spec: PortSpec) -> CompiledPort:
-    """Compile a port specification into the arrays of the fast engine.
+    """Compile a port specification into the arrays of the compiled engine.
 
     Parameters
     ----------
@@ -132,12 +136,17 @@ def compile_port(spec: PortSpec) -> CompiledPort:
         groups.sort(key=lambda g: (int(spec_rank[g]), g))
         eligible[k, : len(groups)] = groups
         n_eligible[k] = len(groups)
-    if spec.choice_rule == "least_expected_wait":
-        mean = np.nan_to_num(np.array(spec.mean_service_matrix, dtype=np.float64), nan=0.0)
-    else:  # shortest_queue: vehicles per open booth
+    if spec.choice_rule == "shortest_queue":  # vehicles per open booth
         mean = np.ones((C, G))
+    else:
+        mean = np.nan_to_num(np.array(spec.mean_service_matrix, dtype=np.float64), nan=0.0)
+    rule = (
+        _kernels.RULE_EXPECTED_WAIT
+        if spec.choice_rule == "least_expected_wait"
+        else _kernels.RULE_WORK_PER_BOOTH
+    )
     if is_trigger.any():
-        path: Path = "events"
+        path: CompiledPath = "events"
     elif G == 1 and bool(np.all(schedule[0, :H] == schedule[0, 0])):
         # A constant schedule drains with the same count (or 0 = its maximum).
         path = "single"
@@ -154,6 +163,7 @@ def compile_port(spec: PortSpec) -> CompiledPort:
         eligible=eligible,
         n_eligible=n_eligible,
         mean=mean,
+        rule=rule,
         lane_type=spec.group_lane_type.copy(),
         horizon_hours=H,
         drain=spec.drain,
@@ -168,7 +178,9 @@ def _group_columns(port: CompiledPort, draws: VehicleDraws) -> IntArray:
     return np.ascontiguousarray(cols, dtype=np.int64)
 
 
-def run_fast(spec: PortSpec, draws: VehicleDraws, *, path: Path | None = None) -> VehicleRecords:
+def run_compiled(
+    spec: PortSpec, draws: VehicleDraws, *, path: CompiledPath | None = None
+) -> VehicleRecords:
     """Simulate one replication with the compiled engine.
 
     Parameters
@@ -187,13 +199,13 @@ def run_fast(spec: PortSpec, draws: VehicleDraws, *, path: Path | None = None) -
     VehicleRecords
         Per-vehicle group, booth, primary and secondary times [minutes].
     """
-    return run_compiled(compile_port(spec), draws, path=path)
+    return run_port(compile_port(spec), draws, path=path)
 
 
-def run_compiled(
-    port: CompiledPort, draws: VehicleDraws, *, path: Path | None = None
+def run_port(
+    port: CompiledPort, draws: VehicleDraws, *, path: CompiledPath | None = None
 ) -> VehicleRecords:
-    """Simulate one replication of an already compiled port (see :func:`run_fast`).
+    """Simulate one replication of an already compiled port (see :func:`run_compiled`).
 
     Compiling once and calling this for many replications avoids re-deriving the arrays.
     """
@@ -224,14 +236,14 @@ def run_compiled(
     elif chosen == "schedule":
         _kernels.run_schedule(
             arrival, cls, service, initial, columns, port.schedule, port.n_booths,
-            port.eligible, port.n_eligible, port.mean, port.drain, port.horizon_hours,
+            port.eligible, port.n_eligible, port.mean, port.rule, port.drain, port.horizon_hours,
             group, booth, start, end,
         )  # fmt: skip
     else:
         ch_t, ch_g, ch_o = _kernels.run_events(
             arrival, cls, service, initial, columns, port.schedule, port.n_booths,
             port.is_trigger, port.min_booths, port.max_booths, port.open_above,
-            port.close_below, port.eligible, port.n_eligible, port.mean, port.drain,
+            port.close_below, port.eligible, port.n_eligible, port.mean, port.rule, port.drain,
             port.horizon_hours, group, booth, start, end,
         )  # fmt: skip
         changes = StaffingChanges(ch_t, ch_g, ch_o)
@@ -260,7 +272,7 @@ def run_compiled(
     )
 
 
-def run_fast_arrays(
+def run_mgc_arrays(
     arrival_min: FloatArray, service_min: FloatArray, booths: int
 ) -> tuple[FloatArray, FloatArray, IntArray]:
     """M/G/c core for benchmarks: one FIFO group, ``booths`` constant, drain to empty.
@@ -311,10 +323,10 @@ def compile_kernels() -> float:
     s = np.empty(2)
     f = np.empty(2)
     _kernels.run_single_constant(a, svc, 0, 1, True, 1, b, s, f)
-    _kernels.run_schedule(a, cls, svc, i0, i1, sched, i1 + 1, e, i1 + 1, m, True, 1, g, b, s, f)
+    _kernels.run_schedule(a, cls, svc, i0, i1, sched, i1 + 1, e, i1 + 1, m, 0, True, 1, g, b, s, f)
     _kernels.run_events(
         a, cls, svc, i0, i1, sched, i1 + 1, np.zeros(1, dtype=np.bool_), i1, i1,
-        np.zeros(1), np.zeros(1), e, i1 + 1, m, True, 1, g, b, s, f,
+        np.zeros(1), np.zeros(1), e, i1 + 1, m, 0, True, 1, g, b, s, f,
     )  # fmt: skip
     _kernels.run_secondary(f, np.ones(2, dtype=np.bool_), a, 1, True, 1, s, f.copy())
     return time.perf_counter() - t0
@@ -322,11 +334,11 @@ def compile_kernels() -> float:
 
 __all__ = [
     "PATHS",
+    "CompiledPath",
     "CompiledPort",
-    "Path",
     "compile_kernels",
     "compile_port",
     "run_compiled",
-    "run_fast",
-    "run_fast_arrays",
+    "run_mgc_arrays",
+    "run_port",
 ]
