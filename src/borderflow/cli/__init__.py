@@ -1,6 +1,6 @@
 """The ``borderflow`` command line (Typer + Rich): one module of commands per layer."""
 
-from borderflow.cli import _data, _service, _sim  # noqa: F401  (commands register on app)
+from borderflow.cli import _data, _service, _sim, _waits  # noqa: F401  (commands register)
 from borderflow.cli._app import app
 
 

@@ -269,11 +269,57 @@ class WaitModel:
     lead: int
     fingerprint: str
     feature_names: tuple[str, ...] = field(default=())
+    residual: bool = False
 
     @property
     def spec(self) -> LagSpec:
         """Periods of the series."""
         return HOURLY_SPEC if self.resolution == "hourly" else DAILY_SPEC
+
+    def predict(self, X: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Point forecast and 80% interval (minutes) for design rows ``X``."""
+        if not self.residual:
+            return self.trio.predict(X)
+        base = _base(X, self.feature_names)
+        mid, lo, hi = self.trio.predict(X, floor=-np.inf)
+        mid = np.maximum(base + mid, 0.0)
+        return mid, np.clip(base + lo, 0.0, mid), np.maximum(base + hi, mid)
+
+
+def _base(X: FloatArray, names: tuple[str, ...]) -> FloatArray:
+    """Reference level a residual model corrects: the mean of the same weekday over the
+    last 8 available weeks, else the same weeks a year earlier, else the 28-day level."""
+    out = X[:, names.index("w_mean8")].copy()
+    for alt in ("ly_sm5", f"lvl{max(DAILY_SPEC.levels)}"):
+        gap = np.isnan(out)
+        out[gap] = X[gap, names.index(alt)]
+    return np.nan_to_num(out, nan=0.0)
+
+
+@dataclass(frozen=True)
+class _Settings:
+    params: GbmParams
+    extra_ages: int
+    residual: bool
+
+
+#: Settings per resolution, chosen on the training side of the validation splits
+#: (docs/validation-waits.md): the hourly series has six years, so a direct model with
+#: deep trees; the daily series 18 months, so shallow trees correcting a reference level.
+_DEFAULTS = {
+    "hourly": _Settings(GbmParams(), extra_ages=2, residual=False),
+    "daily": _Settings(
+        GbmParams(
+            max_iter=200,
+            max_leaf_nodes=7,
+            min_samples_leaf=30,
+            learning_rate=0.03,
+            point_quantile=0.5,
+        ),
+        extra_ages=4,
+        residual=True,
+    ),
+}
 
 
 def _feature_names(resolution: str) -> tuple[str, ...]:
@@ -297,7 +343,17 @@ def _design_rows(
     need = int(max(cut_steps.max(initial=0), 0)) + 1
     if len(y) < need:
         y = np.concatenate((y, np.full(need - len(y), np.nan)))
-    return np.column_stack([head, design(y, targets, cut_steps, spec, cal)])
+    X = np.column_stack([head, design(y, targets, cut_steps, spec, cal)])
+    if series.resolution == "daily":
+        # 18 months of daily data cannot teach a seasonal shape: month and day of year
+        # would only memorise 2018 (its spring NEXUS delays were 5x those of 2019)
+        names = _feature_names("daily")
+        for col in _DAILY_UNUSED:
+            X[:, names.index(col)] = np.nan
+    return X
+
+
+_DAILY_UNUSED = ("month", "doy")
 
 
 def _positions(series: WaitSeries, times: pd.DatetimeIndex) -> IntArray:
@@ -306,9 +362,12 @@ def _positions(series: WaitSeries, times: pd.DatetimeIndex) -> IntArray:
     return np.asarray(delta // unit, dtype=np.int64)
 
 
-def _fingerprint(series: WaitSeries, lead: int, params: GbmParams, extra: int) -> str:
+def _fingerprint(
+    series: WaitSeries, lead: int, params: GbmParams, extra: int, residual: bool
+) -> str:
     h = hashlib.sha256()
-    h.update(f"{_MODEL_VERSION}|{series.resolution}|{series.start}|{lead}|{params}|{extra}".encode())
+    tag = f"{_MODEL_VERSION}|{series.resolution}|{series.start}|{lead}|{params}|{extra}|{residual}"
+    h.update(tag.encode())
     for lane in sorted(series.values):
         h.update(lane.encode())
         h.update(np.ascontiguousarray(series.values[lane]).tobytes())
@@ -320,8 +379,9 @@ def fit_wait_model(
     *,
     lead: int | None = None,
     params: GbmParams | None = None,
-    extra_ages: int = 2,
-    calibrate: bool = True,
+    extra_ages: int | None = None,
+    calibrate: bool = False,
+    residual: bool | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> WaitModel:
     """Fit the week-ahead wait model on a series (deterministic).
@@ -334,13 +394,17 @@ def fit_wait_model(
         Main information age of the training examples, steps (default one week: 168
         hours or 7 days).
     params
-        Boosting settings.
+        Boosting settings (default: those of :data:`_DEFAULTS` for the resolution).
     extra_ages
         Extra copies of each target with older information (log-uniform ages up to
         400 days), so the model also serves forecasts far past the newest observation.
     calibrate
         Widen/narrow the quantile band by conformal pads measured on the last year of
         ``series`` with models fitted on the years before it (one extra fit).
+    residual
+        Learn the correction to a reference level (the same weekday's mean over the
+        last 8 available weeks) instead of the delay itself: steadier when the training
+        data is short (the daily Canada-bound series spans 18 months).
     progress
         Called with the name of each fit as it starts.
 
@@ -348,13 +412,19 @@ def fit_wait_model(
     -------
     WaitModel
     """
-    params = params or GbmParams()
+    defaults = _DEFAULTS[series.resolution]
+    params = params or defaults.params
+    extra_ages = defaults.extra_ages if extra_ages is None else extra_ages
+    residual = defaults.residual if residual is None else residual
     spec = HOURLY_SPEC if series.resolution == "hourly" else DAILY_SPEC
     if lead is None:
         lead = spec.week
-    fingerprint = _fingerprint(series, lead, params, extra_ages)
+    fingerprint = _fingerprint(series, lead, params, extra_ages, residual)
+    names = _feature_names(series.resolution)
     X, y, when = _training_set(series, lead, extra_ages, params.seed)
-    cat = [n in {"lane"} for n in _feature_names(series.resolution)]
+    if residual:
+        y = y - _base(X, names)
+    cat = [n in {"lane"} for n in names]
     lo_pad = hi_pad = 0.0
     if calibrate:
         # calibration year: the last 52 weeks, at the main lead only
@@ -362,12 +432,12 @@ def fit_wait_model(
         fit_part = when < np.datetime64(split)
         trio0 = fit_trio(X[fit_part], y[fit_part], params, cat, progress)
         Xc, yc, _ = _training_set(series, lead, 0, params.seed, since=split)
+        if residual:
+            yc = yc - _base(Xc, names)
         lo_pad, hi_pad = conformal_pads(trio0, Xc, yc)
     trio = fit_trio(X, y, params, cat, progress)
     trio = replace(trio, lo_pad=lo_pad, hi_pad=hi_pad)
-    return WaitModel(
-        series.resolution, series, trio, lead, fingerprint, _feature_names(series.resolution)
-    )
+    return WaitModel(series.resolution, series, trio, lead, fingerprint, names, residual)
 
 
 def _training_set(
@@ -413,7 +483,8 @@ def wait_model(
     """
     series = shipped_waits(resolution)
     spec = HOURLY_SPEC if resolution == "hourly" else DAILY_SPEC
-    key = _fingerprint(series, spec.week, GbmParams(), 2)
+    d = _DEFAULTS[resolution]
+    key = _fingerprint(series, spec.week, d.params, d.extra_ages, d.residual)
     path = _cache_dir() / f"{resolution}-{key[:24]}.pkl"
     try:
         with path.open("rb") as fh:
@@ -521,7 +592,7 @@ def forecast_waits(
     parts = []
     for lane in lane_list:
         X = _design_rows(series, times, cut, lane)
-        mid, lo, hi = model.trio.predict(X)
+        mid, lo, hi = model.predict(X)
         age = X[:, model.feature_names.index("age")]
         parts.append((lane, mid, lo, hi, age))
     # interleave: time-major, then lane

@@ -142,7 +142,7 @@ def _country_columns(days: pd.DatetimeIndex, country: str) -> dict[str, np.ndarr
                 offset[j] = delta if delta != 0 else 0
                 near_kind[j] = code[k]
     # days off: weekends and holidays; a run of >= 3 is a long weekend
-    off = is_hol | (span.dayofweek >= 5)
+    off = is_hol | (span.day_of_week >= 5)
     run_len = np.zeros(n, dtype=np.int64)
     run_pos = np.zeros(n, dtype=np.int64)
     i = 0
@@ -188,9 +188,9 @@ def calendar_features(times: pd.DatetimeIndex) -> pd.DataFrame:
         it.
     """
     cols: dict[str, np.ndarray] = {
-        "dow": np.asarray(times.dayofweek, dtype=np.float64),
+        "dow": np.asarray(times.day_of_week, dtype=np.float64),
         "month": np.asarray(times.month, dtype=np.float64),
-        "doy": np.asarray(times.dayofyear, dtype=np.float64),
+        "doy": np.asarray(times.day_of_year, dtype=np.float64),
     }
     cols.update(_country_columns(times, "US"))
     cols.update(_country_columns(times, "CA"))

@@ -62,15 +62,21 @@ class QuantileTrio:
     hi: Any
     lo_pad: float = 0.0
     hi_pad: float = 0.0
+    #: Feature columns with fewer than two distinct values in training (e.g. last-year
+    #: lags when the training data spans one year): held at 0, they carry nothing.
+    dead: tuple[int, ...] = ()
 
-    def predict(self, X: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """Point forecast and 80% interval, minutes, non-negative and ordered."""
+    def predict(
+        self, X: FloatArray, floor: float = 0.0
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Point forecast and 80% interval, minutes, ordered and at least ``floor``."""
+        X = _blank(X, self.dead)
         with threadpool_limits(1):
             mid = np.asarray(self.median.predict(X), dtype=np.float64)
             lo = np.asarray(self.lo.predict(X), dtype=np.float64) - self.lo_pad
             hi = np.asarray(self.hi.predict(X), dtype=np.float64) + self.hi_pad
-        mid = np.maximum(mid, 0.0)
-        lo = np.clip(lo, 0.0, mid)
+        mid = np.maximum(mid, floor)
+        lo = np.clip(lo, floor, mid)
         hi = np.maximum(hi, mid)
         return mid, lo, hi
 
@@ -100,7 +106,11 @@ def fit_trio(
     categorical: list[bool],
     progress: Callable[[str], None] | None = None,
 ) -> QuantileTrio:
-    """Fit the median, 10% and 90% quantile models on one training set."""
+    """Fit the point, low and high quantile models on one training set."""
+    dead = tuple(
+        j for j in range(X.shape[1]) if len(np.unique(X[np.isfinite(X[:, j]), j])) < 2
+    )
+    X = _blank(X, dead)
     models = []
     with threadpool_limits(1):
         for name, loss, q in (
@@ -111,7 +121,15 @@ def fit_trio(
             if progress is not None:
                 progress(name)
             models.append(_gbm(loss, q, params, categorical).fit(X, y))
-    return QuantileTrio(models[0], models[1], models[2])
+    return QuantileTrio(models[0], models[1], models[2], dead=dead)
+
+
+def _blank(X: FloatArray, dead: tuple[int, ...]) -> FloatArray:
+    if not dead:
+        return X
+    X = X.copy()
+    X[:, list(dead)] = 0.0
+    return X
 
 
 def conformal_pads(trio: QuantileTrio, X: FloatArray, y: FloatArray) -> tuple[float, float]:
