@@ -107,6 +107,12 @@ class WaitSeries:
         n = max(0, int((last - self.start) / self.step) + 1)
         return replace(self, values={k: v[:n].copy() for k, v in self.values.items()})
 
+    def since(self, first: dt.datetime) -> WaitSeries:
+        """The series from step ``first`` on (``first`` on the grid)."""
+        off = max(0, int((first - self.start) / self.step))
+        start = self.start + off * self.step
+        return replace(self, start=start, values={k: v[off:].copy() for k, v in self.values.items()})
+
     def extended(self, newer: WaitSeries) -> WaitSeries:
         """This series followed by the steps of ``newer`` after its end (gaps = NaN)."""
         if newer.resolution != self.resolution:
