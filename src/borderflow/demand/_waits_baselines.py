@@ -91,7 +91,7 @@ def wait_baselines(
         [times.year - 1, times.month, times.day_of_week, times.hour],
         names=["year", "month", "dow", "hour"],
     )
-    last_year = table.reindex(keys).to_numpy(dtype=np.float64)
+    last_year = table.reindex(keys).to_numpy(dtype=np.float64, copy=True)
     # the previous year's month must lie entirely at or before h - lead
     month_end = (
         pd.DatetimeIndex(
