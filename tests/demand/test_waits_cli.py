@@ -1,0 +1,149 @@
+"""``borderflow waits`` through Typer's CliRunner (small model patched in)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import borderflow.demand as demand
+from borderflow.cli import app
+from borderflow.data import DataFormatError
+from borderflow.demand import WaitModel, WaitSeries, read_wait_history
+
+runner = CliRunner()
+HEADER = "hour_start,crossing,direction,lane,delay_min,source\n"
+
+
+@pytest.fixture
+def patched(
+    monkeypatch: pytest.MonkeyPatch, small_hourly_model: WaitModel, small_daily_model: WaitModel
+) -> None:
+    models = {"hourly": small_hourly_model, "daily": small_daily_model}
+    monkeypatch.setattr(demand, "wait_model", lambda resolution, progress=None: models[resolution])
+
+
+def _write_hourly(path: Path, series: WaitSeries, first: dt.datetime, last: dt.datetime) -> None:
+    part = series.until(last).since(first)
+    lines = [HEADER]
+    for t, v in zip(part.times(), part.values["general"], strict=True):
+        val = "" if v != v else f"{v:.1f}"
+        lines.append(f"{t:%Y-%m-%d %H:%M:%S},Peace Arch,Southbound,Cars (general),{val},test\n")
+    path.write_text("".join(lines))
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_csv_every_hour_and_truncated_file_gives_same_digits(
+    patched: None, hourly_shipped: WaitSeries, tmp_path: Path
+) -> None:
+    full = tmp_path / "full.csv"
+    _write_hourly(full, hourly_shipped, dt.datetime(2017, 1, 1), dt.datetime(2017, 12, 31, 23))
+    args = ["waits", "Peace Arch", "--from", "2017-03-10", "--to", "2017-03-12"]
+    res = runner.invoke(app, [*args, "--history", str(full), "--lead", "168", "--csv"])
+    assert res.exit_code == 0, res.output
+    rows = _rows(res.stdout)
+    assert list(rows[0]) == ["hour_start", "delay_min", "lo", "hi"]
+    assert len(rows) == 72
+    assert rows[0]["hour_start"] == "2017-03-10 00:00:00"
+    assert rows[-1]["hour_start"] == "2017-03-12 23:00:00"
+    assert all(float(r["lo"]) <= float(r["delay_min"]) <= float(r["hi"]) for r in rows)
+    # cut the file just after h - lead for the last hour: its line is unchanged
+    cut = tmp_path / "cut.csv"
+    _write_hourly(cut, hourly_shipped, dt.datetime(2017, 1, 1), dt.datetime(2017, 3, 5, 23))
+    res2 = runner.invoke(app, [*args, "--history", str(cut), "--lead", "168", "--csv"])
+    assert res2.exit_code == 0, res2.output
+    assert _rows(res2.stdout)[-1] == rows[-1]
+
+
+def test_daily_canada_bound_csv(patched: None) -> None:
+    res = runner.invoke(
+        app,
+        ["waits", "Peace Arch", "--direction", "Canada-bound", "--daily", "--from",
+         "2019-07-01", "--to", "2019-07-03", "--lead", "7", "--csv"],
+    )
+    assert res.exit_code == 0, res.output
+    rows = _rows(res.stdout)
+    assert list(rows[0]) == ["date", "lane", "delay_min", "lo", "hi"]
+    assert [(r["date"], r["lane"]) for r in rows[:2]] == [
+        ("2019-07-01", "general"),
+        ("2019-07-01", "nexus"),
+    ]
+    assert len(rows) == 6
+    assert "ahead" in res.stderr
+
+
+def test_at_prints_lanes_and_the_model(patched: None) -> None:
+    res = runner.invoke(app, ["waits", "Peace Arch", "--at", "2019-07-05 14:30"])
+    assert res.exit_code == 0, res.output
+    for text in ("US-bound", "Canada-bound", "nexus", "general", "stats", "80%"):
+        assert text in res.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["waits", "Blaine Pacific Highway", "--at", "2019-07-05 14:00"], "Peace Arch only"),
+        (["waits", "Peace Arch", "--at", "2019-07-05 14:00", "--model", "twin"], "not available"),
+        (["waits", "Peace Arch", "--direction", "Canada-bound", "--from", "2019-01-01",
+          "--to", "2019-01-02"], "--daily"),
+        (["waits", "Peace Arch", "--from", "2019-01-05", "--to", "2019-01-01"], "before"),
+        (["waits", "Peace Arch", "--from", "2019-13-01", "--to", "2019-01-01"], "--from"),
+        (["waits", "Peace Arch", "--from", "2019-01-01", "--to", "2019-01-02", "--lead", "0"],
+         "--lead"),
+    ],
+)
+def test_clean_errors(patched: None, args: list[str], message: str) -> None:
+    res = runner.invoke(app, args)
+    assert res.exit_code == 1
+    assert message in res.stderr
+    assert "Traceback" not in res.output
+
+
+def test_malformed_history_names_file_line_and_column(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        HEADER
+        + "2019-01-01 00:00:00,Peace Arch,Southbound,Cars (general),1.0,x\n"
+        + "2019-01-01 01:00:00,Peace Arch,Southbound,Cars (general),abc,x\n"
+    )
+    with pytest.raises(DataFormatError) as err:
+        read_wait_history(bad, "hourly")
+    assert err.value.line == 3
+    assert err.value.column == "delay_min"
+    assert "bad.csv" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("row", "column"),
+    [
+        ("2019-01-01 01:00:00,Peace Arch,Northbound,Cars (general),1.0,x\n", "direction"),
+        ("2019-01-01 01:00:00,Pacific Highway,Southbound,Cars (general),1.0,x\n", "crossing"),
+    ],
+)
+def test_other_direction_or_crossing_is_refused(tmp_path: Path, row: str, column: str) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text(HEADER + "2019-01-01 00:00:00,Peace Arch,Southbound,Cars (general),1,x\n" + row)
+    with pytest.raises(DataFormatError) as err:
+        read_wait_history(path, "hourly")
+    assert err.value.line == 3
+    assert err.value.column == column
+
+
+def test_cli_history_error_is_clean(patched: None, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "2019-01-01 0:00,Peace Arch,Southbound,Cars (general),1.0,x\n")
+    res = runner.invoke(
+        app,
+        ["waits", "Peace Arch", "--from", "2019-01-01", "--to", "2019-01-02", "--history",
+         str(bad), "--csv"],
+    )
+    assert res.exit_code == 1
+    assert "bad.csv" in res.stderr and "line 2" in res.stderr
+    assert res.stdout == ""
