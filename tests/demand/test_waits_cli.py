@@ -65,8 +65,20 @@ def test_csv_every_hour_and_truncated_file_gives_same_digits(
 def test_daily_canada_bound_csv(patched: None) -> None:
     res = runner.invoke(
         app,
-        ["waits", "Peace Arch", "--direction", "Canada-bound", "--daily", "--from",
-         "2019-07-01", "--to", "2019-07-03", "--lead", "7", "--csv"],
+        [
+            "waits",
+            "Peace Arch",
+            "--direction",
+            "Canada-bound",
+            "--daily",
+            "--from",
+            "2019-07-01",
+            "--to",
+            "2019-07-03",
+            "--lead",
+            "7",
+            "--csv",
+        ],
     )
     assert res.exit_code == 0, res.output
     rows = _rows(res.stdout)
@@ -91,12 +103,25 @@ def test_at_prints_lanes_and_the_model(patched: None) -> None:
     [
         (["waits", "Blaine Pacific Highway", "--at", "2019-07-05 14:00"], "Peace Arch only"),
         (["waits", "Peace Arch", "--at", "2019-07-05 14:00", "--model", "twin"], "not available"),
-        (["waits", "Peace Arch", "--direction", "Canada-bound", "--from", "2019-01-01",
-          "--to", "2019-01-02"], "--daily"),
+        (
+            [
+                "waits",
+                "Peace Arch",
+                "--direction",
+                "Canada-bound",
+                "--from",
+                "2019-01-01",
+                "--to",
+                "2019-01-02",
+            ],
+            "--daily",
+        ),
         (["waits", "Peace Arch", "--from", "2019-01-05", "--to", "2019-01-01"], "before"),
         (["waits", "Peace Arch", "--from", "2019-13-01", "--to", "2019-01-01"], "--from"),
-        (["waits", "Peace Arch", "--from", "2019-01-01", "--to", "2019-01-02", "--lead", "0"],
-         "--lead"),
+        (
+            ["waits", "Peace Arch", "--from", "2019-01-01", "--to", "2019-01-02", "--lead", "0"],
+            "--lead",
+        ),
     ],
 )
 def test_clean_errors(patched: None, args: list[str], message: str) -> None:
@@ -141,9 +166,40 @@ def test_cli_history_error_is_clean(patched: None, tmp_path: Path) -> None:
     bad.write_text(HEADER + "2019-01-01 0:00,Peace Arch,Southbound,Cars (general),1.0,x\n")
     res = runner.invoke(
         app,
-        ["waits", "Peace Arch", "--from", "2019-01-01", "--to", "2019-01-02", "--history",
-         str(bad), "--csv"],
+        [
+            "waits",
+            "Peace Arch",
+            "--from",
+            "2019-01-01",
+            "--to",
+            "2019-01-02",
+            "--history",
+            str(bad),
+            "--csv",
+        ],
     )
     assert res.exit_code == 1
     assert "bad.csv" in res.stderr and "line 2" in res.stderr
     assert res.stdout == ""
+
+
+def test_header_only_history_is_an_empty_history(tmp_path: Path) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text(HEADER)
+    assert len(read_wait_history(path, "hourly")) == 0
+    path.write_text("when,delay\n")
+    with pytest.raises(DataFormatError):
+        read_wait_history(path, "hourly")
+
+
+def test_history_rows_the_shipped_data_covers_are_ignored(
+    small_hourly_model: WaitModel, hourly_shipped: WaitSeries
+) -> None:
+    # the model's data ends 2016-12-31: a history that rewrites 2016 changes nothing
+    fake = hourly_shipped.until(dt.datetime(2016, 12, 31, 23)).since(dt.datetime(2016, 6, 1))
+    fake = WaitSeries("hourly", fake.start, {"general": fake.values["general"] * 0 + 60.0})
+    a = demand.forecast_waits(small_hourly_model, dt.date(2017, 1, 2), dt.date(2017, 1, 3))
+    b = demand.forecast_waits(
+        small_hourly_model, dt.date(2017, 1, 2), dt.date(2017, 1, 3), history=fake
+    )
+    assert (a.delay_min == b.delay_min).all()

@@ -49,13 +49,15 @@ def test_history_value_at_h_minus_lead_is_used_and_later_ones_are_not(
     i_after = int((h - dt.timedelta(hours=167) - full.start) / full.step)
     changed["general"][i_after:] = 90.0  # everything after h - lead: wild values
     other = WaitSeries("hourly", full.start, changed)
-    assert forecast_waits(small_hourly_model, day, day, history=other).delay_min[k] == (
-        ref.delay_min[k]
+    assert (
+        forecast_waits(small_hourly_model, day, day, history=other).delay_min[k]
+        == (ref.delay_min[k])
     )
     changed["general"][i_after - 1 - 24 * 7 * 4 : i_after] = 90.0  # up to h - lead
     other = WaitSeries("hourly", full.start, changed)
-    assert forecast_waits(small_hourly_model, day, day, history=other).delay_min[k] != (
-        ref.delay_min[k]
+    assert (
+        forecast_waits(small_hourly_model, day, day, history=other).delay_min[k]
+        != (ref.delay_min[k])
     )
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from borderflow.demand import WaitForecast, WaitModel
 
 
-class WaitModelChoice(str, Enum):
+class WaitModelChoice(StrEnum):
     """Which model predicts the wait."""
 
     stats = "stats"
@@ -54,7 +54,7 @@ def _parse_at(text: str) -> dt.datetime:
 
 @contextmanager
 def _fit_progress() -> Iterator[object]:
-    """A Rich progress bar on stderr for the one-off model fit (cache miss)."""
+    """Show a Rich progress bar on stderr for the one-off model fit (cache miss)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
@@ -104,16 +104,13 @@ def _ahead_note(fc: WaitForecast, unit: str) -> str:
     newest = fc.newest_used
     when = f"{newest:%Y-%m-%d %H:%M}" if unit == "hours" else f"{newest:%Y-%m-%d}"
     lo, hi = int(age.min()), int(age.max())
-    if unit == "hours":
-        span = f"{lo / 24:.1f} to {hi / 24:.1f} days"
-    else:
-        span = f"{lo} to {hi} days"
+    span = f"{lo / 24:.1f} to {hi / 24:.1f} days" if unit == "hours" else f"{lo} to {hi} days"
     return f"forecast {span} ahead of its newest observation (newest used: {when})"
 
 
 @app.command()
 def waits(
-    port: Annotated[str, typer.Argument(help="Crossing, e.g. \"Peace Arch\".")],
+    port: Annotated[str, typer.Argument(help='Crossing, e.g. "Peace Arch".')],
     date_from: Annotated[
         str | None,
         typer.Option("--from", help="First day (YYYY-MM-DD, local).", show_default=False),
@@ -249,14 +246,19 @@ def _print_table(fc: WaitForecast) -> None:
 
 
 def _waits_at(when: dt.datetime, direction: str, history: Path | None, as_csv: bool) -> None:
-    """One moment: U.S.-bound general lanes (hourly) and Canada-bound general and NEXUS
-    lanes (daily average), each from the newest observations available (lead 1)."""
+    """Print the wait at one moment for every lane with data.
+
+    U.S.-bound general lanes (hourly) and Canada-bound general and NEXUS lanes (daily
+    average), each from the newest observations available (lead 1).
+    """
     from borderflow.demand import forecast_waits
 
     rows: list[tuple[str, str, str, float, float, float, str, str]] = []
     hour = when.replace(minute=0, second=0, microsecond=0)
     for d, resolution in ((US_BOUND, "hourly"), (CANADA_BOUND, "daily")):
-        hist = _read_history(history, resolution) if history is not None and d == direction else None
+        hist = (
+            _read_history(history, resolution) if history is not None and d == direction else None
+        )
         fitted = _load_model(resolution)
         try:
             fc = forecast_waits(fitted, when.date(), when.date(), lead=1, history=hist)  # type: ignore[arg-type]
@@ -271,15 +273,19 @@ def _waits_at(when: dt.datetime, direction: str, history: Path | None, as_csv: b
                 if resolution == "hourly"
                 else f"{age:.0f} days after newest data"
             )
-            span = f"{hour:%H:%M}–{(hour + dt.timedelta(hours=1)):%H:%M}" if resolution == "hourly" else "day average"
-            rows.append(
-                (d, fc.lane[i], span, fc.delay_min[i], fc.lo[i], fc.hi[i], "stats", basis)
+            span = (
+                f"{hour:%H:%M}–{(hour + dt.timedelta(hours=1)):%H:%M}"
+                if resolution == "hourly"
+                else "day average"
             )
+            rows.append((d, fc.lane[i], span, fc.delay_min[i], fc.lo[i], fc.hi[i], "stats", basis))
     if as_csv:
         out = csv.writer(sys.stdout, lineterminator="\n")
         out.writerow(["direction", "lane", "period", "delay_min", "lo", "hi", "model", "basis"])
         for r in rows:
-            out.writerow([r[0], r[1], r[2], f"{r[3]:.1f}", f"{r[4]:.1f}", f"{r[5]:.1f}", r[6], r[7]])
+            out.writerow(
+                [r[0], r[1], r[2], f"{r[3]:.1f}", f"{r[4]:.1f}", f"{r[5]:.1f}", r[6], r[7]]
+            )
         return
     from rich.table import Table
 
@@ -290,7 +296,6 @@ def _waits_at(when: dt.datetime, direction: str, history: Path | None, as_csv: b
         table.add_row(r[0], r[1], r[2], f"{r[3]:.0f} min", f"{r[4]:.0f}–{r[5]:.0f} min", r[6])
     console.print(table)
     err_console.print(
-        f"model {_MODEL_LABEL}; basis: "
-        + "; ".join(f"{r[0]} {r[1]}: {r[7]}" for r in rows),
+        f"model {_MODEL_LABEL}; basis: " + "; ".join(f"{r[0]} {r[1]}: {r[7]}" for r in rows),
         highlight=False,
     )

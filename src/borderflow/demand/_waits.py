@@ -27,7 +27,11 @@ import numpy.typing as npt
 import pandas as pd
 
 from borderflow._config import shipped_data_dir
-from borderflow.data import DataFormatError, read_peace_arch_hourly_delay, read_peace_arch_north_daily
+from borderflow.data import (
+    DataFormatError,
+    read_peace_arch_hourly_delay,
+    read_peace_arch_north_daily,
+)
 from borderflow.demand._waits_calendar import CALENDAR_FEATURES, calendar_features
 from borderflow.demand._waits_features import LagSpec, lag_feature_names
 from borderflow.demand._waits_model import (
@@ -103,18 +107,20 @@ class WaitSeries:
         return pd.date_range(self.start, periods=len(self), freq=freq)
 
     def until(self, last: dt.datetime) -> WaitSeries:
-        """The series cut after step ``last`` (inclusive)."""
+        """Return the series cut after step ``last`` (inclusive)."""
         n = max(0, int((last - self.start) / self.step) + 1)
         return replace(self, values={k: v[:n].copy() for k, v in self.values.items()})
 
     def since(self, first: dt.datetime) -> WaitSeries:
-        """The series from step ``first`` on (``first`` on the grid)."""
+        """Return the series from step ``first`` on (``first`` on the grid)."""
         off = max(0, int((first - self.start) / self.step))
         start = self.start + off * self.step
-        return replace(self, start=start, values={k: v[off:].copy() for k, v in self.values.items()})
+        return replace(
+            self, start=start, values={k: v[off:].copy() for k, v in self.values.items()}
+        )
 
     def extended(self, newer: WaitSeries) -> WaitSeries:
-        """This series followed by the steps of ``newer`` after its end (gaps = NaN)."""
+        """Return the series followed by the steps of ``newer`` after its end (gaps = NaN)."""
         if newer.resolution != self.resolution:
             raise ValueError("cannot join an hourly and a daily series")
         if len(newer) == 0 or newer.end <= self.end:
@@ -138,12 +144,12 @@ def _series_from_frame(
     step = "h" if resolution == "hourly" else "D"
     idx = pd.DatetimeIndex(pd.to_datetime(times))
     grid = pd.date_range(idx.min(), idx.max(), freq=step)
-    values = {}
+    values: dict[str, FloatArray] = {}
     for lane, vals in lanes.items():
         s = pd.Series(np.asarray(vals, dtype=np.float64), index=idx)
         # a repeated step (the fall-back hour written twice) counts once, as its mean
         s = s.groupby(level=0).mean()
-        values[lane] = s.reindex(grid).to_numpy(dtype=np.float64)
+        values[lane] = np.asarray(s.reindex(grid).to_numpy(dtype=np.float64), dtype=np.float64)
     return WaitSeries(resolution, grid[0].to_pydatetime(), values)
 
 
@@ -217,7 +223,7 @@ def _check_crossing(path: Path) -> None:
 
 
 def shipped_waits(resolution: str) -> WaitSeries:
-    """The shipped Peace Arch delays: ``"hourly"`` U.S.-bound or ``"daily"`` Canada-bound."""
+    """Read the shipped Peace Arch delays: ``"hourly"`` U.S.-bound, ``"daily"`` Canada-bound."""
     pattern = _HOURLY_GLOB if resolution == "hourly" else _DAILY_GLOB
     return _read(_shipped_file(pattern), resolution)
 
@@ -243,9 +249,30 @@ def read_wait_history(path: Path | str, resolution: str) -> WaitSeries:
     ------
     borderflow.data.DataFormatError
         Malformed file (names file, line, column and value), or rows of another
-        crossing or direction.
+        crossing or direction. A file with the right header and no rows is an empty
+        history (what a backtest gets when it cuts a file before its first row).
     """
-    return _read(Path(path), resolution)
+    path = Path(path)
+    try:
+        return _read(path, resolution)
+    except DataFormatError as exc:
+        # a file cut before its first data row (a truncated backtest history) is an
+        # empty history, provided its header is the expected one
+        if not exc.problem.startswith("no data rows") or not _header_ok(path, resolution):
+            raise
+    lanes = ("general",) if resolution == "hourly" else DAILY_LANES
+    return WaitSeries(resolution, dt.datetime(1970, 1, 1), {k: np.empty(0) for k in lanes})
+
+
+def _header_ok(path: Path, resolution: str) -> bool:
+    import gzip
+
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    first = raw.decode("utf-8-sig", errors="replace").splitlines()[0].lower()
+    need = ("hour_start", "delay_min") if resolution == "hourly" else ("group starts",)
+    return all(n in first for n in need)
 
 
 # --- model -----------------------------------------------------------------------------
@@ -293,8 +320,11 @@ class WaitModel:
 
 
 def _base(X: FloatArray, names: tuple[str, ...]) -> FloatArray:
-    """Reference level a residual model corrects: the mean of the same weekday over the
-    last 8 available weeks, else the same weeks a year earlier, else the 28-day level."""
+    """Return the reference level a residual model corrects (minutes).
+
+    The mean of the same weekday over the last 8 available weeks, else the same weeks a
+    year earlier, else the 28-day level.
+    """
     out = X[:, names.index("w_mean8")].copy()
     for alt in ("ly_sm5", f"lvl{max(DAILY_SPEC.levels)}"):
         gap = np.isnan(out)
@@ -478,10 +508,8 @@ def _cache_dir() -> Path:
     return Path(env) if env else shipped_data_dir().parent / ".cache" / "waits"
 
 
-def wait_model(
-    resolution: str, *, progress: Callable[[str], None] | None = None
-) -> WaitModel:
-    """The model fitted on the shipped data, from the cache when it holds it.
+def wait_model(resolution: str, *, progress: Callable[[str], None] | None = None) -> WaitModel:
+    """Return the model fitted on the shipped data, from the cache when it holds it.
 
     The cache (``.cache/waits/`` beside ``data/``, or ``$BORDERFLOW_CACHE_DIR``) is keyed
     by the sha256 of the training data, model version and settings; the fit is
@@ -583,7 +611,9 @@ def forecast_waits(
         raise ValueError(f"--to {last} is before --from {first}")
     series = model.base if history is None else model.base.extended(history)
     if model.resolution == "hourly":
-        times = pd.date_range(pd.Timestamp(first), pd.Timestamp(last) + pd.Timedelta(hours=23), freq="h")
+        times = pd.date_range(
+            pd.Timestamp(first), pd.Timestamp(last) + pd.Timedelta(hours=23), freq="h"
+        )
         lane_list: tuple[str, ...] = ("general",)
     else:
         times = pd.date_range(pd.Timestamp(first), pd.Timestamp(last), freq="D")

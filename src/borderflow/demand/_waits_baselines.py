@@ -94,9 +94,7 @@ def wait_baselines(
     last_year = table.reindex(keys).to_numpy(dtype=np.float64, copy=True)
     # the previous year's month must lie entirely at or before h - lead
     month_end = (
-        pd.DatetimeIndex(
-            [pd.Timestamp(year=t.year - 1, month=t.month, day=1) for t in times]
-        )
+        pd.DatetimeIndex([pd.Timestamp(year=t.year - 1, month=t.month, day=1) for t in times])
         + pd.offsets.MonthEnd(0)
         + pd.Timedelta(days=1)
         - unit

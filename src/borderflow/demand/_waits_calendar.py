@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "CA_HOLIDAY_KINDS",
     "CALENDAR_FEATURES",
+    "CA_HOLIDAY_KINDS",
     "US_HOLIDAY_KINDS",
     "calendar_features",
     "holiday_dates",
@@ -134,13 +134,13 @@ def _country_columns(days: pd.DatetimeIndex, country: str) -> dict[str, np.ndarr
     near_kind = np.zeros(n, dtype=np.int64)
     best = np.full(n, _WINDOW_DAYS + 1)
     hol_idx = np.flatnonzero(is_hol)
-    for k in hol_idx:
+    for k in hol_idx.tolist():
         for delta in range(-_WINDOW_DAYS, _WINDOW_DAYS + 1):
-            j = k + delta
-            if 0 <= j < n and abs(delta) < best[j]:
-                best[j] = abs(delta)
-                offset[j] = delta if delta != 0 else 0
-                near_kind[j] = code[k]
+            t = k + delta
+            if 0 <= t < n and abs(delta) < best[t]:
+                best[t] = abs(delta)
+                offset[t] = delta
+                near_kind[t] = code[k]
     # days off: weekends and holidays; a run of >= 3 is a long weekend
     off = is_hol | (span.day_of_week >= 5)
     run_len = np.zeros(n, dtype=np.int64)

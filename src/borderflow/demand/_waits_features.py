@@ -71,8 +71,10 @@ def _take(arr: FloatArray, idx: IntArray) -> FloatArray:
 def _phase_stats(
     y: FloatArray, period: int, ks: tuple[int, ...]
 ) -> tuple[FloatArray, FloatArray, list[FloatArray], FloatArray]:
-    """Per position p: the last valid value at or before p with p's phase (mod period),
-    its position, the means of the last k valid such values, and the median of the last 8.
+    """Summarise, per position p, the valid values at or before p with p's phase.
+
+    Returns the last such value, its position, the means of the last k of them and the
+    median of the last 8 (NaN where none).
     """
     n = len(y)
     ffval = np.full(n, np.nan)
@@ -132,9 +134,7 @@ def _centred_mean(y: FloatArray, offsets: range) -> FloatArray:
         return np.where(cnt > 0, tot / np.maximum(cnt, 1), np.nan)
 
 
-def lag_features(
-    y: FloatArray, targets: IntArray, cutoffs: IntArray, spec: LagSpec
-) -> FloatArray:
+def lag_features(y: FloatArray, targets: IntArray, cutoffs: IntArray, spec: LagSpec) -> FloatArray:
     """Lag features for targets ``i`` with information up to ``c`` (values at <= c only).
 
     Parameters

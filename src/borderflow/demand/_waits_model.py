@@ -86,7 +86,7 @@ def _gbm(loss: str, quantile: float | None, params: GbmParams, cat: list[bool]) 
     if quantile is not None:
         kw["quantile"] = quantile
     return HistGradientBoostingRegressor(
-        loss=loss,  # type: ignore[arg-type]
+        loss=loss,
         max_iter=params.max_iter,
         learning_rate=params.learning_rate,
         max_leaf_nodes=params.max_leaf_nodes,
@@ -107,14 +107,12 @@ def fit_trio(
     progress: Callable[[str], None] | None = None,
 ) -> QuantileTrio:
     """Fit the point, low and high quantile models on one training set."""
-    dead = tuple(
-        j for j in range(X.shape[1]) if len(np.unique(X[np.isfinite(X[:, j]), j])) < 2
-    )
+    dead = tuple(j for j in range(X.shape[1]) if len(np.unique(X[np.isfinite(X[:, j]), j])) < 2)
     X = _blank(X, dead)
     models = []
     with threadpool_limits(1):
         for name, loss, q in (
-            ("point (quantile %.2f)" % params.point_quantile, "quantile", params.point_quantile),
+            (f"point (quantile {params.point_quantile:.2f})", "quantile", params.point_quantile),
             ("low quantile", "quantile", params.interval[0]),
             ("high quantile", "quantile", params.interval[1]),
         ):
