@@ -63,7 +63,7 @@ DAILY_LANES: tuple[str, ...] = ("general", "nexus")
 
 _HOURLY_GLOB = "peace_arch_southbound_cars_hourly_delay_*.csv.gz"
 _DAILY_GLOB = "peacearch_N_cars_*.csv.gz"
-_MODEL_VERSION = "waits-1"
+_MODEL_VERSION = "waits-2"
 
 HOURLY_SPEC = LagSpec(week=168, day=24, year=8736, levels=(24, 168, 672), year_margin=336)
 DAILY_SPEC = LagSpec(week=7, day=0, year=364, levels=(1, 7, 28), year_margin=14)

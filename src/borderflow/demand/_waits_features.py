@@ -185,10 +185,10 @@ def lag_features(y: FloatArray, targets: IntArray, cutoffs: IntArray, spec: LagS
     q = targets - spec.year * np.maximum(m, 1)
     ly_val = _take(y, q)
     sm5 = _centred_mean(y, range(-2 * spec.week, 2 * spec.week + 1, spec.week))
+    # the week centred on q: values q - half .. q + half - 1 (a trailing mean shifted)
     half = spec.week // 2
-    ly_lvl_arr = _centred_mean(y, range(-half, half))
     ly_sm5 = _take(sm5, q)
-    ly_lvl = _take(ly_lvl_arr, q)
+    ly_lvl = _take(_trailing_mean(y, 2 * half), q + half - 1)
     # growth: recent level over the level a year before it (both windows end <= c)
     big = max(spec.levels)
     recent = _take(lvls[big], Lsafe)
