@@ -6,10 +6,9 @@ import datetime as dt
 
 import pytest
 
-from borderflow.demand import WaitModel, WaitSeries, fit_wait_model, shipped_waits
-from borderflow.demand._waits_model import GbmParams
+from borderflow.demand import WaitModel, WaitModelParams, WaitSeries, fit_wait_model, shipped_waits
 
-SMALL = GbmParams(max_iter=25, max_leaf_nodes=15, min_samples_leaf=50, learning_rate=0.2)
+SMALL = WaitModelParams(max_iter=25, max_leaf_nodes=15, min_samples_leaf=50, learning_rate=0.2)
 
 
 @pytest.fixture(scope="session")

@@ -18,12 +18,14 @@ from borderflow.demand._waits import (
     wait_model,
 )
 from borderflow.demand._waits_baselines import WaitScore, wait_baselines, wait_score
+from borderflow.demand._waits_model import WaitModelParams
 
 __all__ = [
     # --- wait forecasts ---
     "DAILY_LANES",
     "WaitForecast",
     "WaitModel",
+    "WaitModelParams",
     "WaitScore",
     "WaitSeries",
     "fit_wait_model",

@@ -35,8 +35,8 @@ from borderflow.data import (
 from borderflow.demand._waits_calendar import CALENDAR_FEATURES, calendar_features
 from borderflow.demand._waits_features import LagSpec, lag_feature_names
 from borderflow.demand._waits_model import (
-    GbmParams,
     QuantileTrio,
+    WaitModelParams,
     conformal_pads,
     design,
     fit_trio,
@@ -334,7 +334,7 @@ def _base(X: FloatArray, names: tuple[str, ...]) -> FloatArray:
 
 @dataclass(frozen=True)
 class _Settings:
-    params: GbmParams
+    params: WaitModelParams
     extra_ages: int
     residual: bool
 
@@ -343,9 +343,9 @@ class _Settings:
 #: (docs/validation-waits.md): the hourly series has six years, so a direct model with
 #: deep trees; the daily series 18 months, so shallow trees correcting a reference level.
 _DEFAULTS = {
-    "hourly": _Settings(GbmParams(), extra_ages=2, residual=False),
+    "hourly": _Settings(WaitModelParams(), extra_ages=2, residual=False),
     "daily": _Settings(
-        GbmParams(
+        WaitModelParams(
             max_iter=200,
             max_leaf_nodes=7,
             min_samples_leaf=30,
@@ -399,7 +399,7 @@ def _positions(series: WaitSeries, times: pd.DatetimeIndex) -> IntArray:
 
 
 def _fingerprint(
-    series: WaitSeries, lead: int, params: GbmParams, extra: int, residual: bool
+    series: WaitSeries, lead: int, params: WaitModelParams, extra: int, residual: bool
 ) -> str:
     h = hashlib.sha256()
     tag = f"{_MODEL_VERSION}|{series.resolution}|{series.start}|{lead}|{params}|{extra}|{residual}"
@@ -414,7 +414,7 @@ def fit_wait_model(
     series: WaitSeries,
     *,
     lead: int | None = None,
-    params: GbmParams | None = None,
+    params: WaitModelParams | None = None,
     extra_ages: int | None = None,
     calibrate: bool = False,
     residual: bool | None = None,
