@@ -166,8 +166,15 @@ def waits(
             f"no wait history for {port!r}: the statistical wait model covers Peace Arch "
             "only (Cascade Gateway data); other crossings will come with the simulation twin"
         )
-    if direction not in (US_BOUND, CANADA_BOUND):
+    aliases = {
+        "us-bound": US_BOUND,
+        "southbound": US_BOUND,
+        "canada-bound": CANADA_BOUND,
+        "northbound": CANADA_BOUND,
+    }
+    if direction.strip().lower() not in aliases:
         raise fail(f"--direction {direction!r}: expected {US_BOUND!r} or {CANADA_BOUND!r}")
+    direction = aliases[direction.strip().lower()]
     if at is not None:
         if date_from is not None or date_to is not None:
             raise fail("--at gives one moment; do not combine it with --from/--to")
