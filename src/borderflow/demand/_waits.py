@@ -63,7 +63,7 @@ DAILY_LANES: tuple[str, ...] = ("general", "nexus")
 
 _HOURLY_GLOB = "peace_arch_southbound_cars_hourly_delay_*.csv.gz"
 _DAILY_GLOB = "peacearch_N_cars_*.csv.gz"
-_MODEL_VERSION = "waits-2"
+_MODEL_VERSION = "waits-3"
 
 HOURLY_SPEC = LagSpec(week=168, day=24, year=8736, levels=(24, 168, 672), year_margin=336)
 DAILY_SPEC = LagSpec(week=7, day=0, year=364, levels=(1, 7, 28), year_margin=14)
@@ -381,15 +381,29 @@ def _design_rows(
         y = np.concatenate((y, np.full(need - len(y), np.nan)))
     X = np.column_stack([head, design(y, targets, cut_steps, spec, cal)])
     if series.resolution == "daily":
-        # 18 months of daily data cannot teach a seasonal shape: month and day of year
-        # would only memorise 2018 (its spring NEXUS delays were 5x those of 2019)
+        # 18 months of daily data cannot teach a seasonal shape or one holiday's own
+        # effect (each appears once or twice): month, day of year, holiday kind and the
+        # last-year lags would only memorise 2018, whose spring NEXUS delays were five
+        # times those of 2019. Generic holiday features (flag, offset, long weekends)
+        # pool every holiday and stay.
         names = _feature_names("daily")
         for col in _DAILY_UNUSED:
             X[:, names.index(col)] = np.nan
     return X
 
 
-_DAILY_UNUSED = ("month", "doy")
+_DAILY_UNUSED = (
+    "month",
+    "doy",
+    "us_hol_kind",
+    "ca_hol_kind",
+    "ly_val",
+    "ly_sm5",
+    "ly_lvl",
+    "growth",
+    "ly_scaled",
+    "ly_shifted",
+)
 
 
 def _positions(series: WaitSeries, times: pd.DatetimeIndex) -> IntArray:
