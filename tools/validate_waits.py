@@ -1,5 +1,7 @@
-"""Regenerate docs/validation-waits.md and its charts: chronological holdouts of the
-Peace Arch wait forecasts against the three baselines (same information).
+"""Regenerate docs/validation-waits.md and its charts.
+
+Chronological holdouts of the Peace Arch wait forecasts against the three baselines
+(same information).
 
 Run: ``.venv/bin/python tools/validate_waits.py`` (a few minutes: it fits the hourly
 model twice and the daily model once, each on the training side of its split only).
@@ -61,6 +63,7 @@ def _gain(model_mae: float, best: float) -> str:
 
 
 def hourly_fold(shipped: WaitSeries, year: int, lines: list[str]) -> dict[str, object]:
+    """Fit on the years before ``year``, score ``year``; append the tables to ``lines``."""
     train = shipped.until(dt.datetime(year - 1, 12, 31, 23))
     t0 = time.time()
     model = fit_wait_model(train)
@@ -112,6 +115,7 @@ def hourly_fold(shipped: WaitSeries, year: int, lines: list[str]) -> dict[str, o
 
 
 def daily_fold(shipped: WaitSeries, lines: list[str]) -> dict[str, object]:
+    """Fit on 2018, score 2019-01 to 2019-06 per lane; append the tables to ``lines``."""
     train = shipped.until(dt.datetime(2018, 12, 31))
     model = fit_wait_model(train)
     first, last = dt.date(2019, 1, 1), dt.date(2019, 6, 30)
@@ -151,6 +155,7 @@ def daily_fold(shipped: WaitSeries, lines: list[str]) -> dict[str, object]:
 
 
 def charts(h: dict[str, object], d: dict[str, object]) -> list[str]:
+    """Draw the two PNG charts; return the Markdown that shows them."""
     IMG.mkdir(parents=True, exist_ok=True)
     fc: WaitForecast = h["fc"]  # type: ignore[assignment]
     obs = h["obs"]
@@ -209,6 +214,7 @@ def charts(h: dict[str, object], d: dict[str, object]) -> list[str]:
 
 
 def main() -> int:
+    """Run every fold and write the report."""
     hourly = shipped_waits("hourly")
     daily = shipped_waits("daily")
     lines = [
