@@ -203,3 +203,49 @@ def test_history_rows_the_shipped_data_covers_are_ignored(
         small_hourly_model, dt.date(2017, 1, 2), dt.date(2017, 1, 3), history=fake
     )
     assert (a.delay_min == b.delay_min).all()
+
+
+def test_at_csv_uses_history_of_its_direction(
+    patched: None, hourly_shipped: WaitSeries, tmp_path: Path
+) -> None:
+    hist = tmp_path / "h.csv"
+    _write_hourly(hist, hourly_shipped, dt.datetime(2017, 1, 1), dt.datetime(2017, 7, 1, 23))
+    res = runner.invoke(
+        app,
+        ["waits", "Peace Arch", "--at", "2017-07-05 14:10", "--history", str(hist), "--csv"],
+    )
+    assert res.exit_code == 0, res.output
+    rows = _rows(res.stdout)
+    # the Canada-bound data starts in 2018: that direction is skipped, and says so
+    assert [(r["direction"], r["lane"]) for r in rows] == [("US-bound", "general")]
+    assert "Canada-bound" in res.stderr and "2018-01-01" in res.stderr
+    assert rows[0]["period"] == "14:00–15:00"
+    # newest U.S.-bound observation 2017-07-01 23:00: 3 days 15 hours before 14:00
+    assert rows[0]["basis"] == "3.6 days after newest data"
+    assert all(r["model"] == "stats" for r in rows)
+    res = runner.invoke(app, ["waits", "Peace Arch", "--at", "2019-07-05 14:10", "--csv"])
+    assert [(r["direction"], r["lane"]) for r in _rows(res.stdout)] == [
+        ("US-bound", "general"),
+        ("Canada-bound", "general"),
+        ("Canada-bound", "nexus"),
+    ]
+
+
+def test_direction_aliases(patched: None) -> None:
+    res = runner.invoke(
+        app,
+        [
+            "waits",
+            "Peace Arch",
+            "--direction",
+            "northbound",
+            "--daily",
+            "--from",
+            "2019-07-01",
+            "--to",
+            "2019-07-01",
+            "--csv",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert len(_rows(res.stdout)) == 2

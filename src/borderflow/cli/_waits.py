@@ -261,6 +261,7 @@ def _waits_at(when: dt.datetime, direction: str, history: Path | None, as_csv: b
     from borderflow.demand import forecast_waits
 
     rows: list[tuple[str, str, str, float, float, float, str, str]] = []
+    skipped: list[str] = []
     hour = when.replace(minute=0, second=0, microsecond=0)
     for d, resolution in ((US_BOUND, "hourly"), (CANADA_BOUND, "daily")):
         hist = (
@@ -270,13 +271,14 @@ def _waits_at(when: dt.datetime, direction: str, history: Path | None, as_csv: b
         try:
             fc = forecast_waits(fitted, when.date(), when.date(), lead=1, history=hist)  # type: ignore[arg-type]
         except ValueError as exc:
-            raise fail(str(exc)) from None
+            skipped.append(f"{d}: {exc}")
+            continue
         for i, t in enumerate(fc.times):
             if resolution == "hourly" and t.to_pydatetime() != hour:
                 continue
             age = fc.info_age[i]
             basis = (
-                f"{age / 24:.0f} days after newest data"
+                f"{age / 24:.1f} days after newest data"
                 if resolution == "hourly"
                 else f"{age:.0f} days after newest data"
             )
@@ -286,6 +288,10 @@ def _waits_at(when: dt.datetime, direction: str, history: Path | None, as_csv: b
                 else "day average"
             )
             rows.append((d, fc.lane[i], span, fc.delay_min[i], fc.lo[i], fc.hi[i], "stats", basis))
+    for note in skipped:
+        err_console.print(f"no forecast for {note}", highlight=False)
+    if not rows:
+        raise fail(f"no wait forecast for {when:%Y-%m-%d %H:%M}")
     if as_csv:
         out = csv.writer(sys.stdout, lineterminator="\n")
         out.writerow(["direction", "lane", "period", "delay_min", "lo", "hi", "model", "basis"])
