@@ -11,6 +11,7 @@ import pytest
 from borderflow.demand import (
     WaitForecast,
     WaitModel,
+    WaitScore,
     WaitSeries,
     fit_wait_model,
     forecast_waits,
@@ -19,7 +20,7 @@ from borderflow.demand import (
 )
 
 
-def _scores(fc: WaitForecast, shipped: WaitSeries, lane: str, lead: int) -> dict[str, object]:
+def _scores(fc: WaitForecast, shipped: WaitSeries, lane: str, lead: int) -> dict[str, WaitScore]:
     sel = np.array([ln == lane for ln in fc.lane])
     times = fc.times[sel]
     y = shipped.values[lane]
@@ -28,7 +29,7 @@ def _scores(fc: WaitForecast, shipped: WaitSeries, lane: str, lead: int) -> dict
     obs = y[pos]
     base = wait_baselines(times, y, start, shipped.resolution, lead)
     common = np.isfinite(obs) & np.all([np.isfinite(b) for b in base.values()], axis=0)
-    out: dict[str, object] = {
+    out: dict[str, WaitScore] = {
         "model": wait_score(obs, fc.delay_min[sel], fc.lo[sel], fc.hi[sel], mask=common)
     }
     out.update({k: wait_score(obs, b, mask=common) for k, b in base.items()})
@@ -42,9 +43,9 @@ def test_small_model_beats_every_baseline_on_2017_h1(
         small_hourly_model, dt.date(2017, 1, 1), dt.date(2017, 6, 30), history=hourly_shipped
     )
     s = _scores(fc, hourly_shipped, "general", 168)
-    assert s["model"].n > 4000  # type: ignore[attr-defined]
-    best = min(s[k].mae for k in ("last_week", "mean_8_weeks", "last_year"))  # type: ignore[attr-defined]
-    assert s["model"].mae < 0.95 * best  # type: ignore[attr-defined]
+    assert s["model"].n > 4000
+    best = min(s[k].mae for k in ("last_week", "mean_8_weeks", "last_year"))
+    assert s["model"].mae < 0.95 * best
 
 
 @pytest.mark.slow
@@ -56,11 +57,11 @@ def test_shipped_settings_meet_the_goals_on_the_2018_holdout(hourly_shipped: Wai
     )
     s = _scores(fc, hourly_shipped, "general", 168)
     names = ("last_week", "mean_8_weeks", "last_year")
-    best = min(s[k].mae for k in names)  # type: ignore[attr-defined]
-    best_above = min(s[k].mae_above for k in names)  # type: ignore[attr-defined]
-    assert s["model"].mae <= 0.85 * best  # type: ignore[attr-defined]
-    assert s["model"].mae_above < best_above  # type: ignore[attr-defined]
-    assert 0.75 <= s["model"].coverage <= 0.85  # type: ignore[attr-defined]
+    best = min(s[k].mae for k in names)
+    best_above = min(s[k].mae_above for k in names)
+    assert s["model"].mae <= 0.85 * best
+    assert s["model"].mae_above < best_above
+    assert 0.75 <= s["model"].coverage <= 0.85
 
 
 def test_daily_lanes_beat_their_baselines_on_2019_h1(daily_shipped: WaitSeries) -> None:
@@ -70,6 +71,6 @@ def test_daily_lanes_beat_their_baselines_on_2019_h1(daily_shipped: WaitSeries) 
     )
     for lane in ("general", "nexus"):
         s = _scores(fc, daily_shipped, lane, 7)
-        best = min(s[k].mae for k in ("last_week", "mean_8_weeks", "last_year"))  # type: ignore[attr-defined]
-        assert s["model"].n > 150  # type: ignore[attr-defined]
-        assert s["model"].mae < best  # type: ignore[attr-defined]
+        best = min(s[k].mae for k in ("last_week", "mean_8_weeks", "last_year"))
+        assert s["model"].n > 150
+        assert s["model"].mae < best

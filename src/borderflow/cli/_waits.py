@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -17,7 +17,7 @@ from borderflow.cli._app import app, console, err_console, fail
 from borderflow.vocab import CANADA_BOUND, US_BOUND
 
 if TYPE_CHECKING:
-    from borderflow.demand import WaitForecast, WaitModel
+    from borderflow.demand import WaitForecast, WaitModel, WaitSeries
 
 
 class WaitModelChoice(StrEnum):
@@ -53,7 +53,7 @@ def _parse_at(text: str) -> dt.datetime:
 
 
 @contextmanager
-def _fit_progress() -> Iterator[object]:
+def _fit_progress() -> Iterator[Callable[[str], None]]:
     """Show a Rich progress bar on stderr for the one-off model fit (cache miss)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -80,10 +80,10 @@ def _load_model(resolution: str) -> WaitModel:
     from borderflow.demand import wait_model
 
     with _fit_progress() as step:
-        return wait_model(resolution, progress=step)  # type: ignore[arg-type]
+        return wait_model(resolution, progress=step)
 
 
-def _read_history(path: Path, resolution: str) -> object:
+def _read_history(path: Path, resolution: str) -> WaitSeries:
     from borderflow.data import DataFormatError
     from borderflow.demand import read_wait_history
 
@@ -201,7 +201,7 @@ def waits(
 
     fitted = _load_model(resolution)
     try:
-        fc = forecast_waits(fitted, first, last, lead=lead, history=hist)  # type: ignore[arg-type]
+        fc = forecast_waits(fitted, first, last, lead=lead, history=hist)
     except ValueError as exc:
         raise fail(str(exc)) from None
     unit = "hours" if resolution == "hourly" else "days"
@@ -269,7 +269,7 @@ def _waits_at(when: dt.datetime, direction: str, history: Path | None, as_csv: b
         )
         fitted = _load_model(resolution)
         try:
-            fc = forecast_waits(fitted, when.date(), when.date(), lead=1, history=hist)  # type: ignore[arg-type]
+            fc = forecast_waits(fitted, when.date(), when.date(), lead=1, history=hist)
         except ValueError as exc:
             skipped.append(f"{d}: {exc}")
             continue
