@@ -96,3 +96,23 @@ def test_forecast_says_how_old_its_information_is(small_hourly_model: WaitModel)
         hours=1
     )
     assert fc.info_age[0] == expected
+
+
+def test_fit_is_deterministic_and_survives_the_cache_round_trip(
+    small_daily_model: WaitModel, daily_shipped: WaitSeries
+) -> None:
+    import pickle
+
+    from borderflow.demand import WaitModelParams, fit_wait_model
+
+    params = WaitModelParams(max_iter=25, max_leaf_nodes=15, min_samples_leaf=50, learning_rate=0.2)
+    again = fit_wait_model(daily_shipped.until(dt.datetime(2018, 12, 31)), params=params)
+    assert again.fingerprint == small_daily_model.fingerprint
+    restored = pickle.loads(pickle.dumps(again))
+    first, last = dt.date(2019, 1, 1), dt.date(2019, 3, 31)
+    ref = forecast_waits(small_daily_model, first, last, history=daily_shipped)
+    for model in (again, restored):
+        fc = forecast_waits(model, first, last, history=daily_shipped)
+        np.testing.assert_array_equal(fc.delay_min, ref.delay_min)
+        np.testing.assert_array_equal(fc.lo, ref.lo)
+        np.testing.assert_array_equal(fc.hi, ref.hi)
