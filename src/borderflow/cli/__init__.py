@@ -10,6 +10,7 @@ from borderflow.cli import (  # noqa: F401
     _plan,
     _service,
     _sim,
+    _waits,
 )
 from borderflow.cli._app import app
 

@@ -6,7 +6,10 @@
   clock hours, each month's total preserved exactly) with its calendar, profiles and
   lane-class shares (``docs/demand.md``);
 - monthly traffic forecasts (:func:`forecast_monthly`, :func:`forecast_all`) and their
-  backtest (:func:`backtest`), ``docs/forecasts.md``.
+  backtest (:func:`backtest`), ``docs/forecasts.md``;
+- week-ahead wait forecasts at Peace Arch (statistical): :func:`wait_model` (fitted on
+  the shipped Cascade Gateway data, cached), :func:`forecast_waits`,
+  :func:`read_wait_history`, ``docs/waits.md``.
 """
 
 from borderflow.demand._calendar import (
@@ -74,10 +77,30 @@ from borderflow.demand._split import (
     SplitShare,
     split_shares,
 )
+from borderflow.demand._waits import (
+    DAILY_LANES,
+    WaitForecast,
+    WaitModel,
+    WaitSeries,
+    fit_wait_model,
+    forecast_waits,
+    read_wait_history,
+    shipped_waits,
+    wait_model,
+)
+from borderflow.demand._waits_baselines import (
+    WaitScore,
+    wait_baselines,
+    wait_score,
+)
+from borderflow.demand._waits_model import (
+    WaitModelParams,
+)
 
 __all__ = [
     "COVID_FIRST",
     "COVID_LAST",
+    "DAILY_LANES",
     "DEMAND_BASES",
     "DEMAND_MEASURES",
     "HOLIDAY_SOURCE",
@@ -100,15 +123,22 @@ __all__ = [
     "PeakHourDemand",
     "Share",
     "SplitShare",
+    "WaitForecast",
+    "WaitModel",
+    "WaitModelParams",
+    "WaitScore",
+    "WaitSeries",
     "backtest",
     "busiest_ports",
     "class_shares",
     "day_hours",
     "day_info",
+    "fit_wait_model",
     "forecast_all",
     "forecast_monthly",
     "forecast_rows",
     "forecast_series",
+    "forecast_waits",
     "hourly_demand",
     "largest_remainder",
     "latest_month",
@@ -123,6 +153,11 @@ __all__ = [
     "open_hours",
     "peak_hour_demand",
     "port_timezone",
+    "read_wait_history",
     "shipped_profiles",
+    "shipped_waits",
     "split_shares",
+    "wait_baselines",
+    "wait_model",
+    "wait_score",
 ]
