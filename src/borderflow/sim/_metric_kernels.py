@@ -169,9 +169,9 @@ def _starts_by_group(
 ) -> tuple[F64, I64, F64, I64]:
     """Return each group's start times, with each start's lane type and length [metres].
 
-    Vehicles that never started are left out. FIFO makes start times non-decreasing within a lane group in vehicle order, so each
-    group's run ``first[g] : first[g + 1]`` is sorted. Returns (times, positions, lengths,
-    first).
+    Vehicles that never started are left out. FIFO makes start times non-decreasing
+    within a lane group in vehicle order, so each group's run ``first[g] : first[g + 1]``
+    is sorted. Returns (times, lane-type positions, lengths, first).
     """
     n = start.shape[0]
     n_groups = group_pos.shape[0]
