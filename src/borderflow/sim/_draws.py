@@ -219,6 +219,11 @@ def draw_vehicles(
         If the replication would not fit in memory or exceeds ``max_vehicles``.
     """
     check_size(spec, max_vehicles)
+    return draw_checked(spec, seed_sequence)
+
+
+def draw_checked(spec: PortSpec, seed_sequence: np.random.SeedSequence) -> VehicleDraws:
+    """:func:`draw_vehicles` without the size check (for callers that made it once)."""
     rng = np.random.Generator(np.random.PCG64(seed_sequence))
     K = spec.n_classes
     rates = spec.rate_matrix  # (H, K) vehicles/hour
@@ -323,6 +328,7 @@ def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:
 __all__ = [
     "VehicleDraws",
     "check_size",
+    "draw_checked",
     "draw_vehicles",
     "estimated_bytes",
     "expected_vehicles",
