@@ -2,19 +2,21 @@
 
 Three passes over plain arrays (times in minutes, vehicles in arrival order):
 
-- :func:`vehicle_pass`: one scan of the vehicles: counts, waits, delay, throughput, busy
-  booth-minutes (the overlap of each service with each clock hour), secondary waits.
-- :func:`queue_pass`: a sweep over the queue's events (arrivals +1, starts -1, merged in
-  time order with the starts first at equal times): exact time integrals and maxima per
-  clock hour of the waiting queue per lane type [vehicles, km] and of the total queue
-  [vehicles, metres] against the approach storage. Maxima are taken after all the events
-  of an instant, so a vehicle that arrives and starts at the same moment never counts.
-- :func:`wait_percentiles`: percentiles of the waits per (hour of arrival, lane type) by
-  one sort of the waits and a stable counting sort by key (numpy's linear
-  interpolation).
+- :func:`vehicle_pass`: one scan of the vehicles: counts, waits, delay, throughput, and
+  every time integral as the overlap of an interval with each clock hour (busy booths
+  ``[start, end)``, the waiting queue ``[arrival, start)`` in vehicles and km).
+- :func:`queue_pass`: a sweep over the queue's events (arrivals +1; starts -1, merged
+  from the lane groups' FIFO runs; starts first at equal times): maxima per clock hour of
+  the waiting queue per lane type [vehicles, km] and of the total queue [vehicles,
+  metres], and the minutes over the approach storage. Maxima are taken after all the
+  events of an instant, so a vehicle that arrives and starts at the same moment never
+  counts.
+- :func:`wait_percentiles`: percentiles of the waits per (hour of arrival, lane type)
+  from numpy's sort of the positive waits and a counting sort by key, each key's zero
+  waits first (numpy's linear interpolation).
 
-Cost: O(N log N) for the two sorts plus O(N + H * T) for the scans; no Python loop over
-vehicles or hours.
+Cost: O(N x G) for the scans and the merge (G lane groups) plus O(P log P) for the sort
+of the P positive waits; no Python loop over vehicles or hours.
 """
 
 from __future__ import annotations
