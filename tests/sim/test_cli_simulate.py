@@ -156,3 +156,13 @@ def test_readme_describes_the_table_as_printed() -> None:
     assert header.split()[:7] == ["hour", "lane", "veh", "wait", "±", "p95", "max"]
     assert "p50 and p90 in `--json`" in section
     assert "p50 / p90" not in section
+
+
+def test_engine_fast_is_still_accepted_as_compiled(tmp_path: Path) -> None:
+    path = _write(tmp_path, SMALL)
+    args = ["simulate", str(path), "-r", "2", "--seed", "4", "--json"]
+    old = runner.invoke(app, [*args, "--engine", "fast"])
+    new = runner.invoke(app, [*args, "--engine", "compiled"])
+    assert old.exit_code == 0 and new.exit_code == 0, old.output + new.output
+    assert json.loads(old.stdout) == json.loads(new.stdout)
+    assert json.loads(old.stdout)["engine"] == "compiled"

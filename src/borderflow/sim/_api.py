@@ -8,6 +8,7 @@ from borderflow.sim._bounds import BYTES_PER_KEPT_VEHICLE, gigabytes, memory_bud
 from borderflow.sim._draws import (
     VehicleDraws,
     check_size,
+    draw_checked,
     draw_vehicles,
     estimated_bytes,
     expected_vehicles,
@@ -177,7 +178,7 @@ def simulate(
             return run_draws(spec, draws, "reference")
 
     for seq in seqs:
-        rec = run(draw_vehicles(spec, seq))
+        rec = run(draw_checked(spec, seq))  # the size was checked above, once
         per_rep.append(replication_metrics(spec, rec))
         if keep_vehicles:
             kept.append(rec)

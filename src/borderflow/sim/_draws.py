@@ -42,6 +42,7 @@ from borderflow.sim._bounds import (
     memory_budget_bytes,
 )
 from borderflow.sim._errors import ScenarioTooLargeError
+from borderflow.sim._numba_env import jit
 from borderflow.sim._spec import LANE_TYPES, PortSpec
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
@@ -124,19 +125,64 @@ def _sorted_times_in_hours(rng: np.random.Generator, counts: IntArray) -> FloatA
     H = counts.shape[0]
     n_p = int(counts.sum())
     csum = np.cumsum(rng.standard_exponential(n_p + H))
-    # Hour h uses csum[src_h : src_h + n_h + 1] with src_h = sum_{j<h} (n_j + 1), so the
-    # k-th arrival overall (in hour h) reads csum[k + h]. Same operations, element by
-    # element, as one hour at a time: (csum - base) * (60 / total) + 60 h.
-    hours = np.arange(H)
-    src = np.cumsum(counts + 1) - (counts + 1)
-    base = np.zeros(H)
-    base[1:] = csum[src[1:] - 1]
-    scale = 60.0 / (csum[src + counts] - base)  # monotone operations keep each hour sorted
-    hour_of = np.repeat(hours, counts)
-    times: FloatArray = csum[np.arange(n_p) + hour_of] - base[hour_of]
-    times *= scale[hour_of]
-    times += 60.0 * hour_of
-    return times
+    return _times_from_spacings(csum, np.ascontiguousarray(counts, dtype=np.int64))
+
+
+@jit
+def _times_from_spacings(csum: FloatArray, counts: IntArray) -> FloatArray:
+    """Hour h uses ``csum[src_h : src_h + n_h + 1]``, ``src_h = sum_{j<h} (n_j + 1)``.
+
+    Arrival k of hour h is ``(csum[src_h + k] - base) * (60 / total) + 60 h`` with
+    ``base = csum[src_h - 1]`` (0 for the first hour) and ``total = csum[src_h + n_h] -
+    base``: monotone operations keep each hour sorted.
+    """
+    out = np.empty(counts.sum())
+    src = 0
+    dst = 0
+    for h in range(counts.shape[0]):
+        n = counts[h]
+        base = csum[src - 1] if src > 0 else 0.0
+        scale = 60.0 / (csum[src + n] - base)
+        offset = 60.0 * h
+        for k in range(n):
+            out[dst + k] = (csum[src + k] - base) * scale + offset
+        src += n + 1
+        dst += n
+    return out
+
+
+@jit
+def _classes_by_hour(cum: FloatArray, counts: IntArray, u: FloatArray) -> Int32Array:
+    """Class of each arrival: ``searchsorted(cum[h], u, side="right")`` in its hour h."""
+    out = np.empty(u.shape[0], np.int32)
+    K = cum.shape[1]
+    i = 0
+    for h in range(counts.shape[0]):
+        for _ in range(counts[h]):
+            x = u[i]
+            k = 0
+            while k < K - 1 and cum[h, k] <= x:  # cum[h, K - 1] = 1 > x always
+                k += 1
+            out[i] = k
+            i += 1
+    return out
+
+
+@jit
+def _members_by_class(classes: Int32Array, n_classes: int) -> tuple[IntArray, IntArray]:
+    """Vehicle indices grouped by class, ascending within a class, and the class offsets."""
+    first = np.zeros(n_classes + 1, np.int64)
+    for i in range(classes.shape[0]):
+        first[classes[i] + 1] += 1
+    for k in range(n_classes):
+        first[k + 1] += first[k]
+    fill = first[:-1].copy()
+    out = np.empty(classes.shape[0], np.int64)
+    for i in range(classes.shape[0]):
+        k = classes[i]
+        out[fill[k]] = i
+        fill[k] += 1
+    return out, first
 
 
 def expected_vehicles(spec: PortSpec) -> float:
@@ -219,6 +265,11 @@ def draw_vehicles(
         If the replication would not fit in memory or exceeds ``max_vehicles``.
     """
     check_size(spec, max_vehicles)
+    return draw_checked(spec, seed_sequence)
+
+
+def draw_checked(spec: PortSpec, seed_sequence: np.random.SeedSequence) -> VehicleDraws:
+    """:func:`draw_vehicles` without the size check (for callers that made it once)."""
     rng = np.random.Generator(np.random.PCG64(seed_sequence))
     K = spec.n_classes
     rates = spec.rate_matrix  # (H, K) vehicles/hour
@@ -234,15 +285,10 @@ def draw_vehicles(
         class_p = np.full(n_p, poisson_classes[0] if poisson_classes else 0, dtype=np.int32)
     else:
         u_class = rng.random(n_p)
-        class_p = np.empty(n_p, dtype=np.int32)
         with np.errstate(invalid="ignore", divide="ignore"):
             cum = np.cumsum(rates, axis=1) / hourly_total[:, None]
         cum[:, -1] = 1.0  # exact upper end: u < 1 never falls past the last class
-        # searchsorted(cum[h], u, side="right") = the number of cum[h, j] <= u
-        hour_of = np.repeat(np.arange(rates.shape[0]), counts)
-        class_p[:] = 0
-        for j in range(K - 1):  # cum[:, K - 1] = 1 > u always
-            class_p += cum[hour_of, j] <= u_class
+        class_p = _classes_by_hour(cum, np.ascontiguousarray(counts, dtype=np.int64), u_class)
 
     # 4: trace-driven classes and the initial queue.
     trace_t = [np.asarray(c.arrival_times_min) for c in spec.classes if c.trace_driven]
@@ -273,9 +319,11 @@ def draw_vehicles(
     col_of = {lt: j for j, lt in enumerate(lane_types)}
     service = np.full((N, len(lane_types)), np.nan)
     everyone = slice(None)
-    members: list[IntArray | slice] = (
-        [everyone] if K == 1 else [np.flatnonzero(classes == k) for k in range(K)]
-    )
+    if K == 1:
+        members: list[IntArray | slice] = [everyone]
+    else:
+        by_class, first = _members_by_class(classes.astype(np.int32, copy=False), K)
+        members = [by_class[first[k] : first[k + 1]] for k in range(K)]
     sizes = [N] if K == 1 else [int(np.asarray(m).size) for m in members]
     for k, c in enumerate(spec.classes):
         for lt_name, dist in c.service.items():
@@ -323,6 +371,7 @@ def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:
 __all__ = [
     "VehicleDraws",
     "check_size",
+    "draw_checked",
     "draw_vehicles",
     "estimated_bytes",
     "expected_vehicles",

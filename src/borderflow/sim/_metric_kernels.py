@@ -2,19 +2,21 @@
 
 Three passes over plain arrays (times in minutes, vehicles in arrival order):
 
-- :func:`vehicle_pass`: one scan of the vehicles: counts, waits, delay, throughput, busy
-  booth-minutes (the overlap of each service with each clock hour), secondary waits.
-- :func:`queue_pass`: a sweep over the queue's events (arrivals +1, starts -1, merged in
-  time order with the starts first at equal times): exact time integrals and maxima per
-  clock hour of the waiting queue per lane type [vehicles, km] and of the total queue
-  [vehicles, metres] against the approach storage. Maxima are taken after all the events
-  of an instant, so a vehicle that arrives and starts at the same moment never counts.
-- :func:`wait_percentiles`: percentiles of the waits per (hour of arrival, lane type) by
-  one sort of the waits and a stable counting sort by key (numpy's linear
-  interpolation).
+- :func:`vehicle_pass`: one scan of the vehicles: counts, waits, delay, throughput, and
+  every time integral as the overlap of an interval with each clock hour (busy booths
+  ``[start, end)``, the waiting queue ``[arrival, start)`` in vehicles and km).
+- :func:`queue_pass`: a sweep over the queue's events (arrivals +1; starts -1, merged
+  from the lane groups' FIFO runs; starts first at equal times): maxima per clock hour of
+  the waiting queue per lane type [vehicles, km] and of the total queue [vehicles,
+  metres], and the minutes over the approach storage. Maxima are taken after all the
+  events of an instant, so a vehicle that arrives and starts at the same moment never
+  counts.
+- :func:`wait_percentiles`: percentiles of the waits per (hour of arrival, lane type)
+  from numpy's sort of the positive waits and a counting sort by key, each key's zero
+  waits first (numpy's linear interpolation).
 
-Cost: O(N log N) for the two sorts plus O(N + H * T) for the scans; no Python loop over
-vehicles or hours.
+Cost: O(N x G) for the scans and the merge (G lane groups) plus O(P log P) for the sort
+of the P positive waits; no Python loop over vehicles or hours.
 """
 
 from __future__ import annotations
@@ -164,13 +166,17 @@ def vehicle_pass(
 
 
 @jit
-def _starts_by_group(start: F64, group: I64, n_groups: int) -> tuple[F64, I64, I64]:
-    """Start times and vehicles of each group, in vehicle order (NaN starts left out).
+def _starts_by_group(
+    start: F64, group: I64, group_pos: I64, cls: npt.NDArray[np.int32], class_m: F64
+) -> tuple[F64, I64, F64, I64]:
+    """Return each group's start times, with each start's lane type and length [metres].
 
-    FIFO makes start times non-decreasing within a lane group in vehicle order, so each
-    group's run ``first[g] : first[g + 1]`` is sorted. Returns (times, vehicles, first).
+    Vehicles that never started are left out. FIFO makes start times non-decreasing
+    within a lane group in vehicle order, so each group's run ``first[g] : first[g + 1]``
+    is sorted. Returns (times, lane-type positions, lengths, first).
     """
     n = start.shape[0]
+    n_groups = group_pos.shape[0]
     first = np.zeros(n_groups + 1, np.int64)
     for i in range(n):
         if start[i] == start[i]:
@@ -178,15 +184,18 @@ def _starts_by_group(start: F64, group: I64, n_groups: int) -> tuple[F64, I64, I
     for g in range(n_groups):
         first[g + 1] += first[g]
     times = np.empty(first[n_groups])
-    who = np.empty(first[n_groups], np.int64)
+    pos = np.empty(first[n_groups], np.int64)
+    length = np.empty(first[n_groups])
     fill = first[:-1].copy()
     for i in range(n):
         if start[i] == start[i]:
             g = group[i]
-            times[fill[g]] = start[i]
-            who[fill[g]] = i
-            fill[g] += 1
-    return times, who, first
+            k = fill[g]
+            times[k] = start[i]
+            pos[k] = group_pos[g]
+            length[k] = class_m[cls[i]]
+            fill[g] = k + 1
+    return times, pos, length, first
 
 
 @jit
@@ -252,15 +261,20 @@ def queue_pass(
     n = arrival.shape[0]
     horizon = 60.0 * H
     G = group_pos.shape[0]
-    s_time, s_who, head = _starts_by_group(start, group, G)
+    s_time, s_pos, s_len, head = _starts_by_group(start, group, group_pos, cls, class_m)
     stop = head[1:].copy()
-    # The next start of all groups: a G-way merge of the groups' sorted runs.
-    g_next = -1
+    # The next start of all groups: a G-way merge of the groups' sorted runs, over the
+    # groups' next start times kept side by side (+inf once a group is exhausted).
+    t_head = np.full(G, np.inf)
+    for g in range(G):
+        if head[g] < stop[g]:
+            t_head[g] = s_time[head[g]]
+    g_next = 0
     t_next = np.inf
     for g in range(G):
-        if head[g] < stop[g] and s_time[head[g]] < t_next:
+        if t_head[g] < t_next:
             g_next = g
-            t_next = s_time[head[g]]
+            t_next = t_head[g]
     level = np.zeros(T)
     level_km = np.zeros(T)
     total = 0.0
@@ -290,16 +304,17 @@ def queue_pass(
             hc = h + 1
             edge = 60.0 * hc
         while t_next == t:
-            v = s_who[head[g_next]]
-            head[g_next] += 1
-            g_next = -1
+            k = head[g_next]
+            p = s_pos[k]
+            m = s_len[k]
+            k += 1
+            head[g_next] = k
+            t_head[g_next] = s_time[k] if k < stop[g_next] else np.inf
             t_next = np.inf
             for g in range(G):
-                if head[g] < stop[g] and s_time[head[g]] < t_next:
+                if t_head[g] < t_next:
                     g_next = g
-                    t_next = s_time[head[g]]
-            p = group_pos[group[v]]
-            m = class_m[cls[v]]
+                    t_next = t_head[g]
             level[p] -= 1.0
             level_km[p] -= m / 1000.0
             total -= 1.0
