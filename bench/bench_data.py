@@ -42,7 +42,7 @@ from borderflow.data import (  # noqa: E402  # noqa: E402
     update_warehouse,
     yearly_totals,
 )
-from borderflow.data.warehouse import BTS_FILE  # noqa: E402
+from borderflow.data._catalogue import BTS_FILE  # noqa: E402
 
 
 def timed(

@@ -8,7 +8,7 @@ import gzip
 import pytest
 
 from borderflow._config import shipped_data_dir
-from borderflow.data.warehouse import BTS_FILE
+from borderflow.data._catalogue import BTS_FILE
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from borderflow._config import shipped_data_dir
 from borderflow.cli import app
 from borderflow.data import connect_readonly
-from borderflow.data.warehouse import BTS_FILE
+from borderflow.data._catalogue import BTS_FILE
 
 runner = CliRunner()
 

@@ -5,6 +5,16 @@ Public API: :func:`build_warehouse` (load the shipped data), :func:`update_wareh
 declared schema (:data:`TABLE_SOURCES`, :class:`Table`) and the ``read_*`` readers.
 """
 
+from borderflow.data._bts import parse_bts_month, read_bts_crossings
+from borderflow.data._build import BuildSummary, build_warehouse
+from borderflow.data._cascade import (
+    read_cascade_trucks_daily,
+    read_peace_arch_hourly_delay,
+    read_peace_arch_north_daily,
+)
+from borderflow.data._catalogue import META_TABLES, TABLE_SOURCES, TableSource
+from borderflow.data._csv import LoadIssue, ReadResult
+from borderflow.data._errors import DataFormatError, WarehouseBusyError, WarehouseMissingError
 from borderflow.data._facts import (
     FACT_SHEET_SOURCE,
     FactCheck,
@@ -31,32 +41,11 @@ from borderflow.data._queries import (
 )
 from borderflow.data._registry import Crossing, LaneFigure, PortCode, Registry
 from borderflow.data._registry_build import load_registry, read_curated_lanes
-from borderflow.data.errors import DataFormatError, WarehouseBusyError, WarehouseMissingError
-from borderflow.data.readers import (
-    LoadIssue,
-    ReadResult,
-    parse_bts_month,
-    read_bts_crossings,
-    read_cascade_trucks_daily,
-    read_peace_arch_hourly_delay,
-    read_peace_arch_north_daily,
-    read_transborder_monthly,
-    read_transborder_port_jan2015,
-)
+from borderflow.data._schema import Column, Table
+from borderflow.data._store import connect_readonly, table_row_counts
+from borderflow.data._transborder import read_transborder_monthly, read_transborder_port_jan2015
+from borderflow.data._update import Revision, UpdateSummary, update_warehouse
 from borderflow.data.scenarios import read_scenario_text
-from borderflow.data.schema import Column, Table
-from borderflow.data.warehouse import (
-    META_TABLES,
-    TABLE_SOURCES,
-    BuildSummary,
-    Revision,
-    TableSource,
-    UpdateSummary,
-    build_warehouse,
-    connect_readonly,
-    table_row_counts,
-    update_warehouse,
-)
 
 __all__ = [
     "DEFAULT_MEASURE",

@@ -1,8 +1,8 @@
 """Render ``docs/data.md`` from the schema declarations (``python -m borderflow.data.datadoc``).
 
 The page is generated so that it cannot drift from the code: table references come from
-:data:`~borderflow.data.warehouse.TABLE_SOURCES`, accepted BTS column names and date
-spellings from :mod:`borderflow.data.columns` and the reader. A test checks that the
+:data:`~borderflow.data.TABLE_SOURCES`, accepted BTS column names and date
+spellings from :mod:`borderflow.data._columns` and the reader. A test checks that the
 committed file equals :func:`render_data_doc`.
 """
 
@@ -12,10 +12,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from borderflow.data import columns as colmap
-from borderflow.data.readers import MONTH_FORMATS
-from borderflow.data.schema import render_table_markdown
-from borderflow.data.warehouse import META_TABLES, TABLE_SOURCES
+from borderflow.data import _columns as colmap
+from borderflow.data._bts import MONTH_FORMATS
+from borderflow.data._catalogue import META_TABLES, TABLE_SOURCES
+from borderflow.data._schema import render_table_markdown
 
 __all__ = ["DOC_PATH", "render_data_doc", "write_data_doc"]
 
@@ -144,8 +144,8 @@ with connect_readonly() as con:  # default path, or connect_readonly(path)
 
 ## Adding a table
 
-Declare a `borderflow.data.schema.Table` and add one `TableSource(table, files, read)`
-to `TABLE_SOURCES` in `borderflow/data/warehouse.py`; `read(data_dir)` returns an Arrow
+Declare a `borderflow.data._schema.Table` and add one `TableSource(table, files, read)`
+to `TABLE_SOURCES` in `borderflow/data/_catalogue.py`; `read(data_dir)` returns an Arrow
 table, a DataFrame or a `ReadResult`. Then regenerate this page:
 `python -m borderflow.data.datadoc`.
 
