@@ -6,7 +6,7 @@ declared schema (:data:`TABLE_SOURCES`, :class:`Table`) and the ``read_*`` reade
 """
 
 from borderflow.data._bts import parse_bts_month, read_bts_crossings
-from borderflow.data._build import BuildSummary, build_warehouse
+from borderflow.data._build import AppliedUpdates, BuildSummary, build_warehouse
 from borderflow.data._cascade import (
     read_cascade_trucks_daily,
     read_peace_arch_hourly_delay,
@@ -54,6 +54,7 @@ __all__ = [
     "TABLE_SOURCES",
     "TRAFFIC_SOURCE",
     "AmbiguousPortError",
+    "AppliedUpdates",
     "BuildSummary",
     "Column",
     "Crossing",

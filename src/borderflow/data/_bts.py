@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pyarrow as pa
@@ -14,7 +15,7 @@ import pyarrow.compute as pc
 from borderflow.data import _columns as colmap
 from borderflow.data._csv import LoadIssue, RawCsv, ReadResult, read_raw_csv
 
-__all__ = ["MONTH_FORMATS", "parse_bts_month", "read_bts_crossings"]
+__all__ = ["MONTH_FORMATS", "BtsFile", "parse_bts_month", "read_bts_crossings", "read_bts_file"]
 
 #: Accepted spellings of a BTS ``Date`` (strptime formats), tried in order.
 MONTH_FORMATS = (
@@ -89,6 +90,30 @@ def _bts_coordinates(raw: RawCsv, cols: dict[str, str]) -> tuple[pa.Array, pa.Ar
 _BTS_ATTRS = "port_code, port_name, state, border, month, measure, value, latitude, longitude"
 
 
+@dataclass(frozen=True)
+class BtsFile:
+    """A BTS file read for an update: the rows plus where each came from.
+
+    Parameters
+    ----------
+    result
+        As :func:`read_bts_crossings` returns it, plus a ``_row`` column: the 0-based data
+        row each kept row was read from (for messages naming its line).
+    raw
+        The file as text columns (line numbers, header names).
+    columns
+        Our column name -> the file's header name.
+    """
+
+    result: ReadResult
+    raw: RawCsv
+    columns: dict[str, str]
+
+    def fail(self, row: int, column: str, problem: str) -> NoReturn:
+        """Raise :class:`DataFormatError` at data row ``row`` in our ``column``."""
+        self.raw.fail(row, self.columns.get(column, column), problem)
+
+
 def read_bts_crossings(path: Path | str) -> ReadResult:
     """Read a BTS Border Crossing Entry Data file into ``bts_crossings`` rows.
 
@@ -113,6 +138,13 @@ def read_bts_crossings(path: Path | str) -> ReadResult:
     DataFormatError
         Missing column or unreadable value, naming file, line and column.
     """
+    bts = read_bts_file(path)
+    table = bts.result.table.drop_columns(["_row"])
+    return ReadResult(table, bts.result.path, bts.result.rows_read, bts.result.issues)
+
+
+def read_bts_file(path: Path | str) -> BtsFile:
+    """Read a BTS file as :func:`read_bts_crossings` does, keeping each row's origin."""
     raw = read_raw_csv(path)
     cols = raw.resolve(colmap.BTS_COLUMNS, optional=colmap.BTS_OPTIONAL)
     lat, lon = _bts_coordinates(raw, cols)
@@ -130,7 +162,7 @@ def read_bts_crossings(path: Path | str) -> ReadResult:
             "_row": pa.array(np.arange(raw.num_rows, dtype=np.int64)),
         }
     )
-    return _dedup_bts(raw, table)
+    return BtsFile(_dedup_bts(raw, table), raw, cols)
 
 
 _BTS_KEY = ["port_code", "month", "measure"]
@@ -149,7 +181,7 @@ def _dedup_bts(raw: RawCsv, table: pa.Table) -> ReadResult:
     issues, dropped = _bts_quirks(raw, groups)
     kept = table.filter(pc.invert(pc.is_in(table["_row"], pa.array(dropped, pa.int64()))))
     # Sorted by port and measure so that one port's series is contiguous (zone maps).
-    result = kept.drop_columns(["_row"]).sort_by(
+    result = kept.sort_by(
         [("port_code", "ascending"), ("measure", "ascending"), ("month", "ascending")]
     )
     return ReadResult(result, raw.path, raw.num_rows, tuple(issues))

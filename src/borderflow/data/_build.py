@@ -1,22 +1,63 @@
-"""Building the warehouse from the shipped data."""
+"""Building the warehouse from the shipped data, keeping the updates applied to it.
+
+The model (``docs/data.md``, "Updates survive rebuilds"): the shipped files are the base,
+and every row a ``load --update`` added or revised is kept in the ``bts_updates`` table.
+A rebuild (``borderflow load``, run by every ``make run``) reads those rows from the
+database it replaces and re-applies them, latest first per key, on top of the shipped
+data, so no documented command loses an update. ``keep_updates=False``
+(``borderflow load --drop-updates``) rebuilds from the shipped files only and reports
+what it dropped.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from borderflow._config import default_db_path, shipped_data_dir
 from borderflow.data import _schema as schema
 from borderflow.data._catalogue import META_TABLES, TABLE_SOURCES, Progress, TableSource
-from borderflow.data._csv import LoadIssue
-from borderflow.data._store import as_result, insert, log, log_issues, swap_in, table_row_counts
+from borderflow.data._csv import LoadIssue, ReadResult
+from borderflow.data._store import (
+    as_result,
+    connect_readonly,
+    insert,
+    log,
+    log_issues,
+    swap_in_locked,
+    table_row_counts,
+    writing,
+)
 
-__all__ = ["BuildSummary", "build_warehouse"]
+__all__ = ["AppliedUpdates", "BuildSummary", "build_warehouse"]
+
+
+@dataclass(frozen=True)
+class AppliedUpdates:
+    """The updates a rebuild found in the database it replaced, kept or dropped.
+
+    Parameters
+    ----------
+    files
+        Update files in the order applied, as ``"name (applied YYYY-MM-DD HH:MM UTC)"``.
+    rows
+        ``bts_crossings`` keys they set (the latest value per key counts).
+    months
+        Months they hold that the shipped data does not.
+    kept
+        True if re-applied, False if dropped (``keep_updates=False``).
+    """
+
+    files: tuple[str, ...]
+    rows: int
+    months: tuple[date, ...]
+    kept: bool
 
 
 @dataclass(frozen=True)
@@ -33,12 +74,105 @@ class BuildSummary:
         Source quirks met and the rule applied to each.
     seconds
         Wall-clock time of the build, s.
+    updates
+        Updates of the replaced database, re-applied or dropped (None: there were none).
+    warnings
+        Anything the user must know (e.g. a replaced file that could not be read).
+    stale_files_removed
+        Temporary files of killed loads removed before this build.
     """
 
     db_path: Path
     row_counts: dict[str, int]
     issues: tuple[LoadIssue, ...]
     seconds: float
+    updates: AppliedUpdates | None = None
+    warnings: tuple[str, ...] = field(default=())
+    stale_files_removed: tuple[Path, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class _Previous:
+    rows: pa.Table  # bts_updates rows
+    log: pa.Table  # load_log rows of kind 'update'
+
+
+def _previous_updates(db: Path) -> tuple[_Previous | None, str | None]:
+    """Read the applied updates of the database about to be replaced (or a warning)."""
+    if not db.is_file():
+        return None, None
+    try:
+        con = connect_readonly(db)
+    except duckdb.Error as exc:
+        return None, f"the existing file {db} could not be read ({exc}); it is replaced"
+    try:
+        names = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+        if schema.BTS_UPDATES.name not in names:
+            if (
+                schema.LOAD_LOG.name in names
+                and con.execute("SELECT count(*) FROM load_log WHERE kind = 'update'").fetchall()[
+                    0
+                ][0]
+            ):
+                return None, (
+                    f"{db} was updated by an older borderflow that did not keep update rows; "
+                    "run `borderflow load --update FILE` again with the same file(s)"
+                )
+            return None, None
+        rows = con.sql("SELECT * FROM bts_updates ORDER BY applied_at").to_arrow_table()
+        log_rows = con.sql(
+            "SELECT * FROM load_log WHERE kind = 'update' ORDER BY loaded_at"
+        ).to_arrow_table()
+    except duckdb.Error as exc:
+        return None, f"the updates in {db} could not be read ({exc}); they are not re-applied"
+    finally:
+        con.close()
+    if rows.num_rows == 0:
+        return None, None
+    return _Previous(rows, log_rows), None
+
+
+_KEY = "port_code, month, measure"
+_COLS = ", ".join(schema.BTS_CROSSINGS.column_names)
+
+
+def _reapply(
+    con: duckdb.DuckDBPyConnection, shipped: ReadResult, prev: _Previous, keep: bool
+) -> tuple[ReadResult, AppliedUpdates]:
+    """Return the shipped BTS rows with the update rows applied (latest per key wins)."""
+    con.register("shipped", shipped.table)
+    con.register("upd_rows", prev.rows)
+    try:
+        con.execute(
+            "CREATE TEMP TABLE latest AS SELECT * FROM upd_rows QUALIFY row_number() OVER "
+            f"(PARTITION BY {_KEY} ORDER BY applied_at DESC) = 1"
+        )
+        months = tuple(
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT month FROM latest WHERE month NOT IN "
+                "(SELECT DISTINCT month FROM shipped) ORDER BY month"
+            ).fetchall()
+        )
+        n = int(con.execute("SELECT count(*) FROM latest").fetchall()[0][0])
+        files = tuple(
+            f"{name} (applied {at:%Y-%m-%d %H:%M} UTC)"
+            for name, at in con.execute(
+                "SELECT source_file, applied_at FROM upd_rows GROUP BY ALL ORDER BY applied_at"
+            ).fetchall()
+        )
+        table = shipped.table
+        if keep:
+            table = con.sql(
+                f"SELECT {_COLS} FROM shipped ANTI JOIN latest USING ({_KEY}) "
+                f"UNION ALL SELECT {_COLS} FROM latest ORDER BY port_code, measure, month"
+            ).to_arrow_table()
+        con.execute("DROP TABLE latest")
+    finally:
+        con.unregister("shipped")
+        con.unregister("upd_rows")
+    merged = ReadResult(table, shipped.path, shipped.rows_read, shipped.issues)
+    return merged, AppliedUpdates(files, n, months, keep)
 
 
 def build_warehouse(
@@ -46,8 +180,13 @@ def build_warehouse(
     data_dir: Path | str | None = None,
     progress: Progress | None = None,
     sources: Sequence[TableSource] = TABLE_SOURCES,
+    *,
+    keep_updates: bool = True,
 ) -> BuildSummary:
     """Build the warehouse from the shipped data and swap it in atomically.
+
+    If the database being replaced holds applied updates (table ``bts_updates``), they
+    are re-applied on top of the shipped data unless ``keep_updates`` is False.
 
     Parameters
     ----------
@@ -60,11 +199,14 @@ def build_warehouse(
         Called as ``progress(step, done, total)`` before each step and once at the end.
     sources
         Tables to load (default :data:`TABLE_SOURCES`).
+    keep_updates
+        Re-apply the updates of the database being replaced (default); False drops them
+        (reported in :attr:`BuildSummary.updates`).
 
     Returns
     -------
     BuildSummary
-        Row counts per table, quirks met, time taken.
+        Row counts per table, quirks met, updates kept or dropped, time taken.
 
     Raises
     ------
@@ -79,44 +221,66 @@ def build_warehouse(
     total = len(sources) + 1
     issues: list[LoadIssue] = []
     counts: dict[str, int] = {}
-    with swap_in(db) as tmp:
-        con = duckdb.connect(str(tmp))
-        try:
-            for meta in META_TABLES:
-                con.execute(meta.ddl())
-            for i, source in enumerate(sources):
+    applied: AppliedUpdates | None = None
+    with writing(db) as stale:
+        prev, warning = _previous_updates(db)
+        with swap_in_locked(db) as tmp:
+            con = duckdb.connect(str(tmp))
+            try:
+                for meta in META_TABLES:
+                    con.execute(meta.ddl())
+                for i, source in enumerate(sources):
+                    if progress is not None:
+                        progress(f"loading {source.table.name}", i, total)
+                    result = as_result(source.read(folder), source, folder)
+                    is_bts = source.table.name == schema.BTS_CROSSINGS.name
+                    if is_bts and prev is not None:
+                        result, applied = _reapply(con, result, prev, keep_updates)
+                    counts[source.table.name] = insert(con, source.table, result)
+                    months: list[date] = []
+                    if is_bts:
+                        months = [
+                            r[0]
+                            for r in con.execute(
+                                "SELECT DISTINCT month FROM bts_crossings ORDER BY month"
+                            ).fetchall()
+                        ]
+                    for rel in source.files or (str(result.path),):
+                        log(
+                            con,
+                            kind="build",
+                            table_name=source.table.name,
+                            path=folder / rel,
+                            rows_read=result.rows_read,
+                            rows_inserted=counts[source.table.name],
+                            rows_revised=0,
+                            months_added=months,
+                        )
+                    log_issues(con, result.issues)
+                    issues.extend(result.issues)
+                if prev is not None and applied is not None and applied.kept:
+                    # The history goes with the rows, so the next rebuild keeps them too.
+                    con.register("prev_rows", prev.rows)
+                    con.register("prev_log", prev.log)
+                    con.execute("INSERT INTO bts_updates SELECT * FROM prev_rows")
+                    con.execute("INSERT INTO load_log SELECT * FROM prev_log")
+                    con.unregister("prev_rows")
+                    con.unregister("prev_log")
                 if progress is not None:
-                    progress(f"loading {source.table.name}", i, total)
-                result = as_result(source.read(folder), source, folder)
-                counts[source.table.name] = insert(con, source.table, result)
-                months: list[date] = []
-                if source.table.name == schema.BTS_CROSSINGS.name:
-                    months = [
-                        r[0]
-                        for r in con.execute(
-                            "SELECT DISTINCT month FROM bts_crossings ORDER BY month"
-                        ).fetchall()
-                    ]
-                for rel in source.files or (str(result.path),):
-                    log(
-                        con,
-                        kind="build",
-                        table_name=source.table.name,
-                        path=folder / rel,
-                        rows_read=result.rows_read,
-                        rows_inserted=counts[source.table.name],
-                        rows_revised=0,
-                        months_added=months,
-                    )
-                log_issues(con, result.issues)
-                issues.extend(result.issues)
-            if progress is not None:
-                progress("writing the database file", len(sources), total)
-            for meta in META_TABLES:
-                counts[meta.name] = table_row_counts(con)[meta.name]
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
+                    progress("writing the database file", len(sources), total)
+                for meta in META_TABLES:
+                    counts[meta.name] = table_row_counts(con)[meta.name]
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
     if progress is not None:
         progress("done", total, total)
-    return BuildSummary(db, counts, tuple(issues), time.perf_counter() - start)
+    return BuildSummary(
+        db,
+        counts,
+        tuple(issues),
+        time.perf_counter() - start,
+        updates=applied,
+        warnings=(warning,) if warning else (),
+        stale_files_removed=stale,
+    )

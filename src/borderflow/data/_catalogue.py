@@ -100,4 +100,4 @@ TABLE_SOURCES: tuple[TableSource, ...] = (
 )
 
 #: Bookkeeping tables every warehouse has.
-META_TABLES: tuple[schema.Table, ...] = (schema.LOAD_LOG, schema.LOAD_ISSUES)
+META_TABLES: tuple[schema.Table, ...] = (schema.LOAD_LOG, schema.LOAD_ISSUES, schema.BTS_UPDATES)

@@ -198,6 +198,13 @@ class RawCsv:
             self.check(empty, column, "empty value where a count is required")
         ok = pc.match_substring_regex(arr, r"^[0-9]+(\.0*)?$")
         self.check(pc.and_(pc.invert(ok), pc.invert(empty)), column, "not a whole number >= 0")
+        # 18 digits always fit a signed 64-bit integer (max 9,223,372,036,854,775,807).
+        fits = pc.match_substring_regex(arr, r"^0*[0-9]{1,18}(\.0*)?$")
+        self.check(
+            pc.and_(pc.invert(fits), pc.invert(empty)),
+            column,
+            "number too large for a count (more than 18 digits)",
+        )
         whole = pc.replace_substring_regex(arr, r"\.0*$", "")
         whole = pc.if_else(empty, pa.scalar(None, pa.string()), whole)
         return pc.cast(whole, pa.int64())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -22,22 +23,25 @@ import pyarrow as pa
 
 from borderflow._config import default_db_path
 from borderflow.data import _schema as schema
-from borderflow.data._catalogue import SourceData, TableSource
+from borderflow.data._catalogue import META_TABLES, TABLE_SOURCES, SourceData, TableSource
 from borderflow.data._csv import LoadIssue, ReadResult
 from borderflow.data._errors import DataFormatError, WarehouseBusyError, WarehouseMissingError
 
 __all__ = [
     "as_result",
     "connect_readonly",
+    "copy_tables",
     "insert",
     "log",
     "log_issues",
     "now",
+    "remove_stale_temp_files",
     "scalar",
     "sha256",
-    "swap_in",
+    "swap_in_locked",
     "table_row_counts",
     "writer_lock",
+    "writing",
 ]
 
 
@@ -82,22 +86,70 @@ def writer_lock(db_path: Path) -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
+_TMP_RE = re.compile(r"\.tmp-(?P<pid>[0-9]+)(\.wal)?$")
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    except OSError:  # pragma: no cover - e.g. pid out of range: no such process
+        return False
+    return True
+
+
+def remove_stale_temp_files(db_path: Path) -> tuple[Path, ...]:
+    """Delete ``<db>.tmp-<pid>`` and ``<db>.tmp-<pid>.wal`` left by killed loads.
+
+    Only files whose process no longer exists are removed (a live process may still be
+    writing its own), and only while the writer lock is held. Returns what was removed.
+    """
+    removed: list[Path] = []
+    prefix = db_path.name + ".tmp-"
+    if not db_path.parent.is_dir():
+        return ()
+    for p in sorted(db_path.parent.iterdir()):
+        if not p.name.startswith(prefix):
+            continue
+        m = _TMP_RE.search(p.name[len(db_path.name) :])
+        if m is None or _pid_alive(int(m["pid"])):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            p.unlink()
+            removed.append(p)
+    return tuple(removed)
+
+
 @contextlib.contextmanager
-def swap_in(db_path: Path) -> Iterator[Path]:
-    """Yield a temporary path; on success replace ``db_path`` by it, else delete it."""
+def writing(db_path: Path) -> Iterator[tuple[Path, ...]]:
+    """Hold the writer lock of ``db_path`` (creating its folder); yield stale files removed."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = tmp_path(db_path)
     with writer_lock(db_path):
+        yield remove_stale_temp_files(db_path)
+
+
+@contextlib.contextmanager
+def swap_in_locked(db_path: Path) -> Iterator[Path]:
+    """Yield a temporary path; on success replace ``db_path`` by it, else delete it.
+
+    The caller holds the writer lock (:func:`writing`).
+    """
+    tmp = tmp_path(db_path)
+    remove(tmp)
+    try:
+        yield tmp
+        os.replace(tmp, db_path)
+    except BaseException:  # incl. KeyboardInterrupt: never leave a half-built file
         remove(tmp)
-        try:
-            yield tmp
-            os.replace(tmp, db_path)
-        except BaseException:  # incl. KeyboardInterrupt: never leave a half-built file
-            remove(tmp)
-            raise
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.with_name(tmp.name + ".wal").unlink()
+        raise
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.with_name(tmp.name + ".wal").unlink()
 
 
 def now() -> datetime:
@@ -153,21 +205,62 @@ def log(
     rows_inserted: int,
     rows_revised: int,
     months_added: Sequence[date],
+    at: datetime | None = None,
+    digest: str | None = None,
 ) -> None:
+    """Add a ``load_log`` row (``digest``: the file's sha256, computed if not given)."""
+    if digest is None:
+        digest = sha256(path) if path.is_file() else ""
     con.execute(
-        "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO load_log (loaded_at, kind, table_name, source_file, source_path, sha256, "
+        "rows_read, rows_inserted, rows_revised, months_added) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            now(),
+            at or now(),
             kind,
             table_name,
             path.name,
-            sha256(path) if path.is_file() else "",
+            str(path.resolve()),
+            digest,
             rows_read,
             rows_inserted,
             rows_revised,
             list(months_added),
         ],
     )
+
+
+def copy_tables(con: duckdb.DuckDBPyConnection, source: str, skip: set[str]) -> None:
+    """Create every table of the attached database ``source`` in ``con`` and copy its rows.
+
+    Declared tables (:data:`TABLE_SOURCES`, :data:`META_TABLES`) get their declared DDL;
+    a declared column the old file lacks (a warehouse built by an older borderflow) is
+    filled with NULL, and a declared table it lacks is created empty.
+    """
+    declared = {t.name: t for t in (*(s.table for s in TABLE_SOURCES), *META_TABLES)}
+    present = {
+        r[0]: r[1]
+        for r in con.execute(
+            "SELECT table_name, list(column_name) FROM duckdb_columns() "
+            "WHERE database_name = ? GROUP BY table_name",
+            [source],
+        ).fetchall()
+    }
+    for name in sorted(set(declared) | set(present)):
+        if name in skip:
+            continue
+        table = declared.get(name)
+        if table is None:
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM {source}."{name}"')
+            continue
+        con.execute(table.ddl())
+        if name not in present:
+            continue
+        cols = ", ".join(table.column_names)
+        exprs = ", ".join(
+            c.name if c.name in present[name] else f"NULL::{c.type}" for c in table.columns
+        )
+        con.execute(f"INSERT INTO {name} ({cols}) SELECT {exprs} FROM {source}.{name}")
 
 
 def log_issues(con: duckdb.DuckDBPyConnection, issues: Sequence[LoadIssue]) -> None:

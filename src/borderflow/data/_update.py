@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from borderflow._config import default_db_path
 from borderflow.data import _schema as schema
-from borderflow.data._bts import read_bts_crossings
+from borderflow.data._bts import read_bts_file
 from borderflow.data._catalogue import Progress
 from borderflow.data._csv import LoadIssue, ReadResult
 from borderflow.data._errors import WarehouseMissingError
-from borderflow.data._store import log, log_issues, scalar, swap_in
+from borderflow.data._plausible import check_update
+from borderflow.data._registry_build import load_registry
+from borderflow.data._store import (
+    connect_readonly,
+    copy_tables,
+    log,
+    log_issues,
+    now,
+    scalar,
+    sha256,
+    swap_in_locked,
+    writing,
+)
 
 __all__ = ["Revision", "UpdateSummary", "update_warehouse"]
 
@@ -63,6 +74,13 @@ class UpdateSummary:
         Quirks found in the file (duplicates, conflicting keys) and the rule applied.
     seconds
         Wall-clock time, s.
+    warnings
+        What was accepted only because it was allowed explicitly (new ports).
+    stale_files_removed
+        Temporary files of killed loads removed before this update.
+
+    An update that changes nothing leaves the database file untouched (same bytes, same
+    modification time).
     """
 
     db_path: Path
@@ -76,6 +94,8 @@ class UpdateSummary:
     rows_not_in_file: int
     issues: tuple[LoadIssue, ...] = field(default=())
     seconds: float = 0.0
+    warnings: tuple[str, ...] = field(default=())
+    stale_files_removed: tuple[Path, ...] = field(default=())
 
     @property
     def changed(self) -> bool:
@@ -91,14 +111,21 @@ def update_warehouse(
     update_file: Path | str,
     db_path: Path | str | None = None,
     progress: Progress | None = None,
+    *,
+    accept_new_ports: bool = False,
+    today: date | None = None,
 ) -> UpdateSummary:
     """Apply a newer BTS release (full, or new months only) to ``bts_crossings``.
 
-    The file is read and validated first; then the current database is copied to a
-    temporary file, the update applied there, and the copy swapped in atomically. New keys
-    (port, month, measure) are appended; existing keys whose value differs are revised to
-    the file's value (the newer release wins); nothing is ever duplicated or deleted.
-    New rows without coordinates take the port's coordinates already in the warehouse.
+    The file is read and checked first (format, then the rules of ``docs/data.md``:
+    months, measures, ports, plausible values). If it changes nothing the database file
+    is not touched. Otherwise a new, compact database is written next to it from the
+    current one plus the changes and swapped in atomically. New keys (port, month,
+    measure) are appended; existing keys whose value differs are revised to the file's
+    value (the newer release wins); nothing is ever duplicated or deleted. New rows
+    without coordinates take the port's coordinates already in the warehouse. Every row
+    added or revised is also kept in ``bts_updates``, so a later rebuild
+    (:func:`build_warehouse`) re-applies it.
 
     Parameters
     ----------
@@ -109,18 +136,24 @@ def update_warehouse(
         The warehouse (default :func:`borderflow._config.default_db_path`).
     progress
         Called as ``progress(step, done, total)``.
+    accept_new_ports
+        Load port codes that are neither in the warehouse nor in the crossing registry
+        (reported in :attr:`UpdateSummary.warnings`); without it they are refused.
+    today
+        The date deciding which months are over (default: today, UTC).
 
     Returns
     -------
     UpdateSummary
-        Months and rows added, values revised (with examples), rows unchanged.
+        Months and rows added, values revised (with examples), rows unchanged, warnings.
 
     Raises
     ------
     WarehouseMissingError
         No warehouse yet: run ``borderflow load`` first.
     DataFormatError
-        The file is malformed; the database is left byte-identical.
+        The file is malformed or breaks a rule (file, line, column and reason); the
+        database is left byte-identical.
     WarehouseBusyError
         Another load or update is writing the same database.
     """
@@ -129,6 +162,7 @@ def update_warehouse(
     path = Path(update_file)
     if not db.is_file():
         raise WarehouseMissingError(db)
+    day = today if today is not None else datetime.now(UTC).date()
     total = 4
 
     def step(text: str, done: int) -> None:
@@ -136,98 +170,146 @@ def update_warehouse(
             progress(text, done, total)
 
     step(f"reading {path.name}", 0)
-    result = read_bts_crossings(path)
-    with swap_in(db) as tmp:
-        step("copying the warehouse", 1)
-        shutil.copyfile(db, tmp)
-        con = duckdb.connect(str(tmp))
+    bts = read_bts_file(path)
+    digest = sha256(path)
+    codes = frozenset(p.bts_port_code for p in load_registry().port_codes)
+    with writing(db) as stale:
+        step("checking the update against the warehouse", 1)
+        con = connect_readonly(db)
         try:
-            step("applying the update", 2)
-            summary = _apply_update(con, result)
-            step("writing the database file", 3)
-            con.execute("CHECKPOINT")
+            con.register("upd", bts.result.table)
+            warnings = check_update(con, bts, codes, today=day, accept_new_ports=accept_new_ports)
+            diff = _diff(con)
         finally:
             con.close()
+        if diff.changed:
+            step("writing a new database file", 2)
+            with swap_in_locked(db) as tmp:
+                _write(db, tmp, diff, bts.result, digest)
     step("done", total)
     return UpdateSummary(
         db_path=db,
         source_file=path,
-        rows_read=result.rows_read,
+        rows_read=bts.result.rows_read,
+        rows_added=diff.added.num_rows,
+        months_added=diff.months_added,
+        values_revised=diff.revised.num_rows,
+        revised_examples=diff.examples,
+        rows_unchanged=diff.unchanged,
+        rows_not_in_file=diff.rows_before - diff.revised.num_rows - diff.unchanged,
+        issues=bts.result.issues,
         seconds=time.perf_counter() - start,
-        issues=result.issues,
-        **summary,
+        warnings=warnings,
+        stale_files_removed=stale,
     )
 
 
-def _apply_update(con: duckdb.DuckDBPyConnection, result: ReadResult) -> dict[str, Any]:
-    con.register("upd", result.table)
-    con.execute("BEGIN TRANSACTION")
+@dataclass(frozen=True)
+class _Diff:
+    added: pa.Table  # bts_crossings rows, coordinates filled
+    revised: pa.Table  # bts_crossings rows with the new value
+    months_added: tuple[date, ...]
+    examples: tuple[Revision, ...]
+    unchanged: int
+    rows_before: int
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added.num_rows > 0 or self.revised.num_rows > 0)
+
+
+_COLS = ", ".join(schema.BTS_CROSSINGS.column_names)
+
+
+def _diff(con: duckdb.DuckDBPyConnection) -> _Diff:
+    """Compare the update ``upd`` with the warehouse (read-only connection)."""
+    added = con.sql(
+        "SELECT u.port_code, u.port_name, u.state, u.border, u.month, u.measure, u.value, "
+        "coalesce(u.latitude, p.latitude) AS latitude, "
+        "coalesce(u.longitude, p.longitude) AS longitude "
+        f"FROM upd u ANTI JOIN bts_crossings b ON {_JOIN} "
+        "LEFT JOIN (SELECT port_code, arg_max(latitude, month) AS latitude, "
+        "arg_max(longitude, month) AS longitude FROM bts_crossings GROUP BY port_code) p "
+        "USING (port_code) ORDER BY u.port_code, u.measure, u.month"
+    ).to_arrow_table()
+    revised = con.sql(
+        "SELECT b.port_code, b.port_name, b.state, b.border, b.month, b.measure, "
+        "u.value, b.latitude, b.longitude "
+        f"FROM upd u JOIN bts_crossings b ON {_JOIN} WHERE u.value <> b.value "
+        "ORDER BY b.port_code, b.measure, b.month"
+    ).to_arrow_table()
+    con.register("added", added)
+    months_added = tuple(
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT month FROM added WHERE month NOT IN "
+            "(SELECT DISTINCT month FROM bts_crossings) ORDER BY month"
+        ).fetchall()
+    )
+    con.unregister("added")
+    examples = tuple(
+        Revision(*r)
+        for r in con.execute(
+            "SELECT b.port_code, b.port_name, b.month, b.measure, b.value, u.value "
+            f"FROM upd u JOIN bts_crossings b ON {_JOIN} WHERE u.value <> b.value "
+            "ORDER BY abs(u.value - b.value) DESC, b.port_code, b.month, b.measure LIMIT 5"
+        ).fetchall()
+    )
+    unchanged = scalar(
+        con, f"SELECT count(*) FROM upd u JOIN bts_crossings b ON {_JOIN} AND u.value = b.value"
+    )
+    return _Diff(
+        added=added,
+        revised=revised,
+        months_added=months_added,
+        examples=examples,
+        unchanged=unchanged,
+        rows_before=scalar(con, "SELECT count(*) FROM bts_crossings"),
+    )
+
+
+def _write(db: Path, tmp: Path, diff: _Diff, result: ReadResult, digest: str) -> None:
+    """Write ``tmp``: every table of ``db`` copied, ``bts_crossings`` with the changes.
+
+    A fresh file holds each row once; updating a copy in place would keep the old row
+    versions and grow the file by most of its size on every update.
+    """
+    at = now()
+    con = duckdb.connect(str(tmp))
     try:
+        quoted = str(db).replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS old (READ_ONLY)")
+        con.register("added", diff.added)
+        con.register("revised", diff.revised)
+        con.execute("BEGIN TRANSACTION")
+        copy_tables(con, "old", skip={schema.BTS_CROSSINGS.name})
+        con.execute(schema.BTS_CROSSINGS.ddl())
         con.execute(
-            "CREATE TEMP TABLE new_rows AS SELECT u.* FROM upd u "
-            f"ANTI JOIN bts_crossings b ON {_JOIN}"
+            f"INSERT INTO bts_crossings ({_COLS}) SELECT {_COLS} FROM ("
+            f"SELECT b.* REPLACE (coalesce(r.value, b.value) AS value) "
+            f"FROM old.bts_crossings b LEFT JOIN revised r "
+            "USING (port_code, month, measure) "
+            f"UNION ALL SELECT {_COLS} FROM added) ORDER BY port_code, measure, month"
         )
-        months_added = tuple(
-            r[0]
-            for r in con.execute(
-                "SELECT DISTINCT month FROM new_rows WHERE month NOT IN "
-                "(SELECT DISTINCT month FROM bts_crossings) ORDER BY month"
-            ).fetchall()
-        )
-        examples = tuple(
-            Revision(*r)
-            for r in con.execute(
-                "SELECT b.port_code, b.port_name, b.month, b.measure, b.value, u.value "
-                f"FROM upd u JOIN bts_crossings b ON {_JOIN} WHERE u.value <> b.value "
-                "ORDER BY abs(u.value - b.value) DESC, b.port_code, b.month, b.measure LIMIT 5"
-            ).fetchall()
-        )
-        revised = scalar(
-            con,
-            f"SELECT count(*) FROM upd u JOIN bts_crossings b ON {_JOIN} AND u.value <> b.value",
-        )
-        unchanged = scalar(
-            con, f"SELECT count(*) FROM upd u JOIN bts_crossings b ON {_JOIN} AND u.value = b.value"
-        )
-        n_before = scalar(con, "SELECT count(*) FROM bts_crossings")
-        con.execute(
-            "UPDATE bts_crossings b SET value = u.value FROM upd u "
-            f"WHERE {_JOIN} AND u.value <> b.value"
-        )
-        cols = ", ".join(schema.BTS_CROSSINGS.column_names)
-        con.execute(
-            f"INSERT INTO bts_crossings ({cols}) "
-            "SELECT n.port_code, n.port_name, n.state, n.border, n.month, n.measure, n.value, "
-            "coalesce(n.latitude, p.latitude), coalesce(n.longitude, p.longitude) "
-            "FROM new_rows n LEFT JOIN (SELECT port_code, "
-            "arg_max(latitude, month) AS latitude, arg_max(longitude, month) AS longitude "
-            "FROM bts_crossings GROUP BY port_code) p USING (port_code) "
-            f"ORDER BY n.{_KEY}"
-        )
-        rows_added = int(result.table.num_rows) - revised - unchanged
+        for change, view in (("added", "added"), ("revised", "revised")):
+            con.execute(
+                f"INSERT INTO bts_updates SELECT ?, ?, ?, ?, {_COLS} FROM {view}",
+                [at, result.path.name, digest, change],
+            )
         log(
             con,
             kind="update",
             table_name=schema.BTS_CROSSINGS.name,
             path=result.path,
             rows_read=result.rows_read,
-            rows_inserted=rows_added,
-            rows_revised=revised,
-            months_added=months_added,
+            rows_inserted=diff.added.num_rows,
+            rows_revised=diff.revised.num_rows,
+            months_added=diff.months_added,
+            at=at,
+            digest=digest,
         )
         log_issues(con, result.issues)
-        con.execute("DROP TABLE new_rows")
         con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        con.execute("CHECKPOINT")
     finally:
-        con.unregister("upd")
-    return {
-        "rows_added": rows_added,
-        "months_added": months_added,
-        "values_revised": revised,
-        "revised_examples": examples,
-        "rows_unchanged": unchanged,
-        "rows_not_in_file": n_before - revised - unchanged,
-    }
+        con.close()

@@ -1,0 +1,249 @@
+"""What an update file may contain: the checks run before anything is written.
+
+Every rule names the file, line and column of the first row that breaks it (raising
+:class:`~borderflow.data.DataFormatError`), so nothing is ever half-loaded. The rules
+(documented in ``docs/data.md``):
+
+- **months**: from January 1996 (the first month of the BTS series) to the last month
+  that is over (a month that has not ended cannot have a count);
+- **measures**: one of the twelve BTS publishes (:data:`borderflow.vocab.BTS_MEASURES`);
+- **ports**: a port code keeps its state and border (as in the warehouse, else as on its
+  first row in the file); a code that is neither in the warehouse nor in the crossing
+  registry is a *new port*: refused unless ``accept_new_ports``, then reported as a
+  warning; its state must already have a port on that border;
+- **values** (rows that are new or whose value changes): at most :data:`GLOBAL_FACTOR`
+  times the largest month of that measure at any port in the warehouse, and at most
+  :data:`PORT_FACTOR` times the port's own largest month of that measure (when it has a
+  non-zero one).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from borderflow.data._bts import BtsFile
+from borderflow.vocab import BTS_MEASURES
+
+__all__ = [
+    "FIRST_MONTH",
+    "GLOBAL_FACTOR",
+    "LARGEST_JUMP",
+    "PORT_FACTOR",
+    "check_update",
+    "last_complete_month",
+]
+
+#: First month of the BTS Border Crossing Entry Data series.
+FIRST_MONTH = date(1996, 1, 1)
+
+#: A value may be at most this many times the busiest port's busiest month of the measure
+#: (either border) in the warehouse: no real month came near twice the record.
+GLOBAL_FACTOR = 2
+
+#: The largest jump over a port's previous maximum in BTS's own history 1996-01..2024-02
+#: (port 3420 Pedestrians, June 2007: 4,046 after a previous maximum of 3; ratio 1,348.7,
+#: rounded up). ``tests/data/test_plausible.py`` recomputes it from the shipped file.
+LARGEST_JUMP = 1349
+
+#: A value may be at most this many times its port's largest month of the measure: twice
+#: the largest jump BTS ever published, so every real month of the history passes.
+PORT_FACTOR = 2 * LARGEST_JUMP
+
+
+def last_complete_month(today: date) -> date:
+    """Return the first day of the last month that has ended on ``today``."""
+    return date(today.year - 1, 12, 1) if today.month == 1 else date(today.year, today.month - 1, 1)
+
+
+def _first(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...] | None:
+    rows = con.execute(sql).fetchall()
+    return tuple(rows[0]) if rows else None
+
+
+def check_update(
+    con: duckdb.DuckDBPyConnection,
+    bts: BtsFile,
+    known_codes: frozenset[str],
+    *,
+    today: date,
+    accept_new_ports: bool,
+) -> tuple[str, ...]:
+    """Check the update rows in view ``upd`` against the warehouse; return warnings.
+
+    Parameters
+    ----------
+    con
+        Connection whose default catalogue is the warehouse (read-only) and with the
+        update's rows registered as ``upd`` (``bts_crossings`` columns plus ``_row``).
+    bts
+        The file read, for messages naming line and column.
+    known_codes
+        Port codes of the crossing registry (a code there is not new).
+    today
+        The date that decides which months are over.
+    accept_new_ports
+        Load port codes unknown to the warehouse and the registry (with a warning).
+
+    Raises
+    ------
+    DataFormatError
+        At the first row that breaks a rule, with file, line, column and reason.
+    """
+    measures = ", ".join("'" + m.replace("'", "''") + "'" for m in BTS_MEASURES)
+    hit = _first(
+        con, f"SELECT _row, measure FROM upd WHERE measure NOT IN ({measures}) ORDER BY _row"
+    )
+    if hit is not None:
+        bts.fail(
+            int(hit[0]),
+            "measure",
+            "not a measure BTS publishes; expected one of: " + ", ".join(BTS_MEASURES),
+        )
+
+    last = last_complete_month(today)
+    hit = _first(
+        con,
+        f"SELECT _row, month FROM upd WHERE month < DATE '{FIRST_MONTH}' "
+        f"OR month > DATE '{last}' ORDER BY _row",
+    )
+    if hit is not None:
+        month = hit[1]
+        assert isinstance(month, date)
+        why = (
+            f"month before {FIRST_MONTH:%B %Y}, when the BTS series starts"
+            if month < FIRST_MONTH
+            else f"month {month:%Y-%m} has not ended yet (today is {today}; last complete "
+            f"month {last:%Y-%m})"
+        )
+        bts.fail(int(hit[0]), "date", why)
+
+    _check_ports(con, bts)
+    warnings = _check_new_ports(con, bts, known_codes, accept_new_ports)
+    _check_values(con, bts)
+    return warnings
+
+
+def _check_ports(con: duckdb.DuckDBPyConnection, bts: BtsFile) -> None:
+    """Refuse a port code whose state or border changes (vs the warehouse, else the file)."""
+    hit = _first(
+        con,
+        """
+        WITH ref AS (
+            SELECT port_code, arg_max(state, month) AS st, arg_max(border, month) AS bo
+            FROM bts_crossings GROUP BY port_code
+        ), fileref AS (
+            SELECT port_code, arg_min(state, _row) AS st, arg_min(border, _row) AS bo,
+                   min(_row) AS first_row
+            FROM upd GROUP BY port_code
+        )
+        SELECT u._row, u.port_code, u.state, u.border, coalesce(r.st, f.st),
+               coalesce(r.bo, f.bo), r.port_code IS NOT NULL, f.first_row
+        FROM upd u JOIN fileref f USING (port_code) LEFT JOIN ref r USING (port_code)
+        WHERE u.state <> coalesce(r.st, f.st) OR u.border <> coalesce(r.bo, f.bo)
+        ORDER BY u._row
+        """,
+    )
+    if hit is None:
+        return
+    row, code, state, border, ref_state, ref_border, known, first_row = hit
+    where = (
+        "in the warehouse"
+        if known
+        else f"on its first row in this file (line {bts.raw.line_of(int(first_row))})"
+    )
+    column = "state" if state != ref_state else "border"
+    bts.fail(
+        int(row),
+        column,
+        f"port {code} is in {ref_state} on the {ref_border} border {where}; this row says "
+        f"{state} on the {border} border (a port does not move: wrong port code?)",
+    )
+
+
+def _check_new_ports(
+    con: duckdb.DuckDBPyConnection,
+    bts: BtsFile,
+    known_codes: frozenset[str],
+    accept: bool,
+) -> tuple[str, ...]:
+    new = con.execute(
+        """
+        SELECT port_code, arg_min(port_name, _row), arg_min(state, _row),
+               arg_min(border, _row), min(_row), count(*), min(month), max(month)
+        FROM upd WHERE port_code NOT IN (SELECT DISTINCT port_code FROM bts_crossings)
+        GROUP BY port_code ORDER BY min(_row)
+        """
+    ).fetchall()
+    new = [r for r in new if r[0] not in known_codes]
+    if not new:
+        return ()
+    states = {
+        (b, s)
+        for b, s in con.execute("SELECT DISTINCT border, state FROM bts_crossings").fetchall()
+    }
+    warnings = []
+    for code, name, state, border, row, n, first, last in new:
+        if (border, state) not in states:
+            bts.fail(
+                row,
+                "state",
+                f"new port {code} is in {state}, which has no port on the {border} border "
+                "in the warehouse (misspelt state or wrong border?)",
+            )
+        if not accept:
+            bts.fail(
+                row,
+                "port_code",
+                f"port code {code} ({name}, {state}) is new: neither in the warehouse nor in "
+                "the crossing registry. If this release really adds a port, load it with "
+                "--accept-new-ports (accept_new_ports=True)",
+            )
+        warnings.append(
+            f"new port {code} {name} ({state}, {border} border): {n:,} rows, "
+            f"{first:%Y-%m} to {last:%Y-%m}, first at line {bts.raw.line_of(row)}; "
+            "not in the crossing registry"
+        )
+    return tuple(warnings)
+
+
+def _check_values(con: duckdb.DuckDBPyConnection, bts: BtsFile) -> None:
+    """Refuse new or changed values far beyond the warehouse history (module rules)."""
+    hit = _first(
+        con,
+        f"""
+        WITH pm AS (
+            SELECT port_code, measure, max(value) AS port_max FROM bts_crossings GROUP BY ALL
+        ), gm AS (
+            SELECT measure, max(value) AS all_max, arg_max(port_code, value) AS at_port
+            FROM bts_crossings GROUP BY ALL
+        )
+        SELECT u._row, u.value, pm.port_max, gm.all_max, gm.at_port, u.port_code, u.measure
+        FROM upd u
+        LEFT JOIN bts_crossings b USING (port_code, month, measure)
+        LEFT JOIN pm USING (port_code, measure)
+        LEFT JOIN gm USING (measure)
+        WHERE (b.value IS NULL OR b.value <> u.value)
+          AND (u.value > {GLOBAL_FACTOR} * gm.all_max
+               OR (pm.port_max > 0 AND u.value > {PORT_FACTOR} * pm.port_max))
+        ORDER BY u._row
+        """,
+    )
+    if hit is None:
+        return
+    row, value, port_max, all_max, at_port, code, measure = hit
+    assert isinstance(value, int) and isinstance(all_max, int)
+    if value > GLOBAL_FACTOR * all_max:
+        why = (
+            f"{value:,} {measure} in a month is more than {GLOBAL_FACTOR} x the largest month "
+            f"at any port in the warehouse ({all_max:,} at port {at_port})"
+        )
+    else:
+        why = (
+            f"{value:,} {measure} in a month is more than {PORT_FACTOR:,} x port {code}'s "
+            f"largest month in the warehouse ({port_max:,}); the largest jump BTS ever "
+            f"published is {LARGEST_JUMP:,} x"
+        )
+    bts.fail(int(row), "value", f"implausible value: {why}")
