@@ -104,10 +104,13 @@ class RawCsv:
             starts: list[int] = []
             reader = csv.reader(io.StringIO(self.data.decode("utf-8"), newline=""))
             prev_end = 0
-            for i, rec in enumerate(reader):
-                if i > 0 and rec:
-                    starts.append(prev_end + 1)
-                prev_end = reader.line_num
+            try:
+                for i, rec in enumerate(reader):
+                    if i > 0 and rec:
+                        starts.append(prev_end + 1)
+                    prev_end = reader.line_num
+            except csv.Error:  # pyarrow read it, the csv module cannot: approximate lines
+                starts = []
             self._lines = starts
         return self._lines[row] if row < len(self._lines) else row + 2
 
@@ -279,7 +282,10 @@ def read_raw_csv(path: Path | str) -> RawCsv:
     except UnicodeDecodeError:
         check_utf8(path, data, csv_columns=True)
         raise
-    header = next(csv.reader([first]))
+    try:
+        header = next(csv.reader([first]), [])
+    except csv.Error as exc:
+        raise DataFormatError(path, f"header is not a CSV line ({exc})", line=1) from None
     norm = [colmap.normalise_header(h) for h in header]
     if any(not h for h in norm):
         raise DataFormatError(path, f"empty column name in header {first!r}", line=1)
@@ -307,9 +313,8 @@ def read_raw_csv(path: Path | str) -> RawCsv:
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-        check_utf8(
-            path, data, csv_columns=True
-        )  # names the line and column of a non-UTF-8 byte, if that is it
+        # names the line and column of a non-UTF-8 byte, if that is it
+        check_utf8(path, data, csv_columns=True)
         raise DataFormatError(path, f"not a readable CSV ({exc})") from None
     if b"\x00" in data:
         check_utf8(path, data, csv_columns=True)
@@ -323,15 +328,18 @@ def read_raw_csv(path: Path | str) -> RawCsv:
 def _raise_field_count(path: Path, data: bytes, expected: int) -> NoReturn:
     reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
     prev_end = 0
-    for rec in reader:
-        if rec and len(rec) != expected:
-            raise DataFormatError(
-                path,
-                f"row has {len(rec)} fields, the header has {expected}",
-                line=prev_end + 1,
-                value=",".join(rec),
-            )
-        prev_end = reader.line_num
+    try:
+        for rec in reader:
+            if rec and len(rec) != expected:
+                raise DataFormatError(
+                    path,
+                    f"row has {len(rec)} fields, the header has {expected}",
+                    line=prev_end + 1,
+                    value=",".join(rec),
+                )
+            prev_end = reader.line_num
+    except csv.Error as exc:  # e.g. a field over the csv module's size limit
+        raise DataFormatError(path, f"not a readable CSV row ({exc})", line=prev_end + 1) from None
     raise DataFormatError(path, f"a row does not have the header's {expected} fields")
 
 

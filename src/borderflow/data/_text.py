@@ -73,7 +73,10 @@ def _column_at(data: bytes, line: int, offset_in_line: int) -> str | None:
     lines = data.split(b"\n", line)
     if not lines:
         return None
-    header = next(csv.reader([lines[0].decode("utf-8", "replace")]), [])
+    try:
+        header = next(csv.reader([lines[0].decode("utf-8", "replace")]), [])
+    except csv.Error:
+        return None
     this = lines[line - 1] if len(lines) >= line else b""
     idx = this[:offset_in_line].count(b",")
     return header[idx].strip() if idx < len(header) else None
