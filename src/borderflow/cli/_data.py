@@ -188,6 +188,7 @@ def load(
             ],
         )
         console.print(table)
+        console.print(f"Database: {path}", soft_wrap=True, highlight=False, markup=False)
         _print_quirks(summary.issues)
         for w in summary.warnings:
             console.print(f"warning: {w}", style="yellow", highlight=False, markup=False)
@@ -209,7 +210,7 @@ def load(
                 )
         return
 
-    table = _table(title=f"Update from {summary.source_file.name}", caption=f"Database: {path}.")
+    table = _table(title=f"Update from {summary.source_file.name}")
     table.add_column("")
     table.add_column("", justify="right")
     table.show_header = False
@@ -226,6 +227,7 @@ def load(
         ],
     )
     console.print(table)
+    console.print(f"Database: {path}", soft_wrap=True, highlight=False, markup=False)
     if summary.revised_examples:
         rev = _table(title="Largest revisions")
         for col in ("port", "name", "month", "measure", "old", "new"):

@@ -103,11 +103,14 @@ class BtsFile:
         The file as text columns (line numbers, header names).
     columns
         Our column name -> the file's header name.
+    all_rows
+        Every row read, before the quirk rules dropped any (same columns as ``result``).
     """
 
     result: ReadResult
     raw: RawCsv
     columns: dict[str, str]
+    all_rows: pa.Table
 
     def fail(self, row: int, column: str, problem: str) -> NoReturn:
         """Raise :class:`DataFormatError` at data row ``row`` in our ``column``."""
@@ -162,7 +165,7 @@ def read_bts_file(path: Path | str) -> BtsFile:
             "_row": pa.array(np.arange(raw.num_rows, dtype=np.int64)),
         }
     )
-    return BtsFile(_dedup_bts(raw, table), raw, cols)
+    return BtsFile(_dedup_bts(raw, table), raw, cols, table)
 
 
 _BTS_KEY = ["port_code", "month", "measure"]

@@ -88,7 +88,9 @@ def check_update(
     ----------
     con
         Connection whose default catalogue is the warehouse (read-only) and with the
-        update's rows registered as ``upd`` (``bts_crossings`` columns plus ``_row``).
+        update's rows registered as ``upd`` (``bts_crossings`` columns plus ``_row``,
+        after the quirk rules); the rows before them (``bts.all_rows``) are checked for
+        ports that change state or border.
     bts
         The file read, for messages naming line and column.
     known_codes
@@ -131,7 +133,11 @@ def check_update(
         )
         bts.fail(int(hit[0]), "date", why)
 
-    _check_ports(con, bts)
+    con.register("upd_all", bts.all_rows)
+    try:
+        _check_ports(con, bts)
+    finally:
+        con.unregister("upd_all")
     warnings = _check_new_ports(con, bts, known_codes, accept_new_ports)
     _check_values(con, bts)
     return warnings
@@ -148,11 +154,11 @@ def _check_ports(con: duckdb.DuckDBPyConnection, bts: BtsFile) -> None:
         ), fileref AS (
             SELECT port_code, arg_min(state, _row) AS st, arg_min(border, _row) AS bo,
                    min(_row) AS first_row
-            FROM upd GROUP BY port_code
+            FROM upd_all GROUP BY port_code
         )
         SELECT u._row, u.port_code, u.state, u.border, coalesce(r.st, f.st),
                coalesce(r.bo, f.bo), r.port_code IS NOT NULL, f.first_row
-        FROM upd u JOIN fileref f USING (port_code) LEFT JOIN ref r USING (port_code)
+        FROM upd_all u JOIN fileref f USING (port_code) LEFT JOIN ref r USING (port_code)
         WHERE u.state <> coalesce(r.st, f.st) OR u.border <> coalesce(r.bo, f.bo)
         ORDER BY u._row
         """,
