@@ -8,6 +8,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from borderflow._config import shipped_data_dir
@@ -113,6 +114,7 @@ def test_load_update_without_database(tmp_path: Path) -> None:
 # --- issue 7 items 1, 2, 9 through the command line ---------------------------------------
 
 
+@pytest.mark.slow  # three loads
 def test_plain_load_after_update_keeps_it_and_drop_says_what_it_drops(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     n = _march_file(tmp_path / "march.csv")
