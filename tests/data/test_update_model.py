@@ -203,3 +203,29 @@ def test_a_killed_load_leaves_files_the_next_load_removes(tmp_path: Path) -> Non
     summary = build_warehouse(db)
     assert {p.name for p in summary.stale_files_removed} == set(left)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock"]
+
+
+@pytest.mark.slow  # an update and a build
+def test_updates_of_an_older_borderflow_are_recovered(
+    db: Path, update_file: tuple[Path, int, tuple[str, str, str, int]]
+) -> None:
+    """A database updated before ``bts_updates`` existed: a rebuild keeps its updates."""
+    import duckdb
+
+    path, n_added = update_file[0], update_file[1]
+    update_warehouse(path, db, today=TODAY)
+    want = _q(db, "SELECT * FROM bts_crossings ORDER BY ALL")
+    con = duckdb.connect(str(db))  # make it look like an older borderflow's database
+    try:
+        con.execute("DROP TABLE bts_updates")
+        con.execute("ALTER TABLE load_log DROP COLUMN source_path")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    summary = build_warehouse(db)
+    assert summary.updates is not None and summary.updates.kept
+    assert summary.updates.rows == n_added + 1
+    assert summary.updates.files[0].startswith("march.csv (recovered)")
+    assert _q(db, "SELECT * FROM bts_crossings ORDER BY ALL") == want
+    assert build_warehouse(db).updates is not None  # and kept from now on
+    assert _q(db, "SELECT * FROM bts_crossings ORDER BY ALL") == want

@@ -30,12 +30,16 @@ from borderflow.data._store import (
     insert,
     log,
     log_issues,
+    scalar,
     swap_in_locked,
     table_row_counts,
     writing,
 )
 
 __all__ = ["AppliedUpdates", "BuildSummary", "build_warehouse"]
+
+_KEY = "port_code, month, measure"
+_COLS = ", ".join(schema.BTS_CROSSINGS.column_names)
 
 
 @dataclass(frozen=True)
@@ -93,8 +97,9 @@ class BuildSummary:
 
 @dataclass(frozen=True)
 class _Previous:
-    rows: pa.Table  # bts_updates rows
+    rows: pa.Table  # bts_updates rows (legacy: the old bts_crossings, see _legacy_rows)
     log: pa.Table  # load_log rows of kind 'update'
+    legacy: bool = False
 
 
 def _previous_updates(db: Path) -> tuple[_Previous | None, str | None]:
@@ -108,17 +113,19 @@ def _previous_updates(db: Path) -> tuple[_Previous | None, str | None]:
     try:
         names = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
         if schema.BTS_UPDATES.name not in names:
-            if (
-                schema.LOAD_LOG.name in names
-                and con.execute("SELECT count(*) FROM load_log WHERE kind = 'update'").fetchall()[
-                    0
-                ][0]
-            ):
-                return None, (
-                    f"{db} was updated by an older borderflow that did not keep update rows; "
-                    "run `borderflow load --update FILE` again with the same file(s)"
-                )
-            return None, None
+            n_updates = 0
+            if schema.LOAD_LOG.name in names:
+                n_updates = scalar(con, "SELECT count(*) FROM load_log WHERE kind = 'update'")
+            if not n_updates:
+                return None, None
+            # Updated by a borderflow that kept no update rows: what differs from the
+            # shipped data is recovered once the shipped file is read (_legacy_rows).
+            old = con.sql(f"SELECT {_COLS} FROM bts_crossings").to_arrow_table()
+            cols = [c for c in _log_columns(con) if c in schema.LOAD_LOG.column_names]
+            log_rows = con.sql(
+                f"SELECT {', '.join(cols)} FROM load_log WHERE kind = 'update' ORDER BY loaded_at"
+            ).to_arrow_table()
+            return _Previous(old, log_rows, legacy=True), None
         rows = con.sql("SELECT * FROM bts_updates ORDER BY applied_at").to_arrow_table()
         log_rows = con.sql(
             "SELECT * FROM load_log WHERE kind = 'update' ORDER BY loaded_at"
@@ -132,15 +139,42 @@ def _previous_updates(db: Path) -> tuple[_Previous | None, str | None]:
     return _Previous(rows, log_rows), None
 
 
-_KEY = "port_code, month, measure"
-_COLS = ", ".join(schema.BTS_CROSSINGS.column_names)
+def _log_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'load_log'"
+        ).fetchall()
+    ]
+
+
+def _legacy_rows(con: duckdb.DuckDBPyConnection, prev: _Previous) -> pa.Table:
+    """``bts_updates`` rows for an old database: its rows that the shipped data lacks.
+
+    Registered as ``shipped`` and ``old``: every old row whose key is new or whose value
+    differs came from an update (the shipped file is the one the old build read).
+    """
+    names = sorted({str(n) for n in prev.log.column("source_file").to_pylist()})
+    at = max(prev.log.column("loaded_at").to_pylist())
+    return con.sql(
+        "SELECT ?::TIMESTAMP AS applied_at, ? AS source_file, '' AS sha256, "
+        "CASE WHEN s.port_code IS NULL THEN 'added' ELSE 'revised' END AS change, "
+        + ", ".join(f"o.{c}" for c in schema.BTS_CROSSINGS.column_names)
+        + f" FROM old o LEFT JOIN shipped s USING ({_KEY}) "
+        "WHERE s.port_code IS NULL OR s.value <> o.value",
+        params=[at, "; ".join(names) + " (recovered)"],
+    ).to_arrow_table()
 
 
 def _reapply(
     con: duckdb.DuckDBPyConnection, shipped: ReadResult, prev: _Previous, keep: bool
-) -> tuple[ReadResult, AppliedUpdates]:
+) -> tuple[ReadResult, AppliedUpdates, _Previous]:
     """Return the shipped BTS rows with the update rows applied (latest per key wins)."""
     con.register("shipped", shipped.table)
+    if prev.legacy:
+        con.register("old", prev.rows)
+        prev = _Previous(_legacy_rows(con, prev), prev.log)
+        con.unregister("old")
     con.register("upd_rows", prev.rows)
     try:
         con.execute(
@@ -172,7 +206,7 @@ def _reapply(
         con.unregister("shipped")
         con.unregister("upd_rows")
     merged = ReadResult(table, shipped.path, shipped.rows_read, shipped.issues)
-    return merged, AppliedUpdates(files, n, months, keep)
+    return merged, AppliedUpdates(files, n, months, keep), prev
 
 
 def build_warehouse(
@@ -235,7 +269,7 @@ def build_warehouse(
                     result = as_result(source.read(folder), source, folder)
                     is_bts = source.table.name == schema.BTS_CROSSINGS.name
                     if is_bts and prev is not None:
-                        result, applied = _reapply(con, result, prev, keep_updates)
+                        result, applied, prev = _reapply(con, result, prev, keep_updates)
                     counts[source.table.name] = insert(con, source.table, result)
                     months: list[date] = []
                     if is_bts:
@@ -263,7 +297,8 @@ def build_warehouse(
                     con.register("prev_rows", prev.rows)
                     con.register("prev_log", prev.log)
                     con.execute("INSERT INTO bts_updates SELECT * FROM prev_rows")
-                    con.execute("INSERT INTO load_log SELECT * FROM prev_log")
+                    cols = ", ".join(prev.log.column_names)
+                    con.execute(f"INSERT INTO load_log ({cols}) SELECT {cols} FROM prev_log")
                     con.unregister("prev_rows")
                     con.unregister("prev_log")
                 if progress is not None:

@@ -89,8 +89,9 @@ is also kept, with its file name, sha256 and time, in the table `bts_updates`. A
 shipped files and then **re-applies those rows**, latest update first per key, so the
 documented commands in the documented order never lose an update. It prints what it
 re-applied (files, rows, months). `borderflow load --drop-updates` rebuilds from the
-shipped files only and prints what it dropped. A database updated by an older borderflow
-that did not keep update rows gets a warning naming what to re-apply.
+shipped files only and prints what it dropped. A database updated by an older borderflow,
+which kept no update rows, is handled too: its rows that differ from the shipped data
+are recovered as updates (reported as "(recovered)") and kept from then on.
 
 `load_log` records every file loaded (sha256, rows read/inserted/revised, months added);
 `load_issues` records every source quirk met and the rule applied.
