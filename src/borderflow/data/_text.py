@@ -61,9 +61,7 @@ def read_bytes_maybe_gzip(path: Path | str, what: str = "file") -> bytes:
     p = Path(path)
     try:
         raw = p.read_bytes()
-    except FileNotFoundError:
-        raise DataFormatError(p, f"{what} not found") from None
-    except OSError as exc:
+    except OSError as exc:  # missing, a folder, no permission
         raise DataFormatError(p, f"cannot read {what} ({exc.strerror or exc})") from None
     return decompress(p, raw)
 
