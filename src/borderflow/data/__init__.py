@@ -1,8 +1,18 @@
 """Everything that reads files: shipped sources, the DuckDB warehouse, scenario files.
 
-Public API: :func:`build_warehouse` (load the shipped data), :func:`update_warehouse`
-(apply a newer BTS release), :func:`connect_readonly` (what every reader uses), the
-declared schema (:data:`TABLE_SOURCES`, :class:`Table`) and the ``read_*`` readers.
+Public API: :func:`build_warehouse` (load the shipped data, keeping earlier updates),
+:func:`update_warehouse` (apply a newer BTS release, checked first),
+:func:`connect_readonly` (what every reader uses), the declared schema
+(:data:`TABLE_SOURCES`, :class:`Table`), the ``read_*`` readers, the crossing registry,
+the queries behind ``borderflow traffic`` and the fact-sheet checks. This module is the
+one public face; the modules behind it are private:
+
+- ``_text`` (gzip by content, UTF-8), ``_csv`` (raw CSV as checked text columns);
+- one reader per source: ``_bts``, ``_cascade``, ``_transborder``;
+- the warehouse: ``_schema`` (tables as data), ``_catalogue`` (what is loaded from
+  where), ``_store`` (writer lock, temporary files, atomic swap, read-only connections),
+  ``_build``, ``_update`` and ``_plausible`` (what an update may contain);
+- ``_registry*``, ``_queries``, ``_facts``.
 """
 
 from borderflow.data._bts import parse_bts_month, read_bts_crossings

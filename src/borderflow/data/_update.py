@@ -1,4 +1,10 @@
-"""Updating the warehouse with a newer BTS release."""
+"""Updating the warehouse with a newer BTS release.
+
+Read and check the file (:mod:`borderflow.data._plausible`) against the warehouse opened
+read-only, under the writer lock; if it changes nothing, stop there (the file is not
+touched); else write a compact new database from the old one plus the changes and swap
+it in. Every added or revised row is also kept in ``bts_updates`` for rebuilds.
+"""
 
 from __future__ import annotations
 
