@@ -149,6 +149,7 @@ def test_update_refusals_name_file_line_column(warehouse_path: Path, tmp_path: P
     ok = "Jackman,Maine,0104,US-Canada Border,Mar 2024,Trucks,6556\n"
     cases = {
         "Jackman,Maine,0104,US-Canada Border,Mar 2024,Trucks,999999999999\n": "'Value'",
+        "Jackman,Maine,0104,US-Canada Border,Mar 2024,Buses,99999999999999999999999\n": "'Value'",
         "Jackman,Maine,0104,US-Canada Border,Mar 2024,Camels,5\n": "'Measure'",
         "Jackman,Maine,0104,US-Canada Border,Mar 2099,Trucks,5\n": "'Date'",
         "Jackman,Vermont,0104,US-Canada Border,Mar 2024,Trucks,5\n": "'State'",
@@ -164,7 +165,7 @@ def test_update_refusals_name_file_line_column(warehouse_path: Path, tmp_path: P
         lines = [x for x in res.stderr.splitlines() if x.strip()]
         assert len(lines) == 1 and f"bad{k}.csv, line 3, column {column}" in lines[0], lines
         assert hashlib.sha256(db.read_bytes()).hexdigest() == sha
-    new_port = tmp_path / "bad4.csv"
+    new_port = tmp_path / "bad5.csv"
     res = runner.invoke(
         app,
         ["load", "--db", str(db), "--update", str(new_port), "--accept-new-ports"],
