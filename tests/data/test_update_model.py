@@ -205,16 +205,19 @@ def test_a_killed_load_leaves_files_the_next_load_removes(tmp_path: Path) -> Non
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock"]
 
 
-@pytest.mark.slow  # an update and a build
+@pytest.mark.slow  # updates and builds
 def test_updates_of_an_older_borderflow_are_recovered(
-    db: Path, update_file: tuple[Path, int, tuple[str, str, str, int]]
+    db: Path,
+    tmp_path: Path,
+    update_file: tuple[Path, int, tuple[str, str, str, int]],
+    bts_rows: tuple[list[str], list[list[str]]],
 ) -> None:
-    """A database updated before ``bts_updates`` existed: a rebuild keeps its updates."""
+    """A database updated before ``bts_updates`` existed, then updated again: a rebuild
+    keeps both the old update (recovered from the data) and the new one."""
     import duckdb
 
     path, n_added = update_file[0], update_file[1]
     update_warehouse(path, db, today=TODAY)
-    want = _q(db, "SELECT * FROM bts_crossings ORDER BY ALL")
     con = duckdb.connect(str(db))  # make it look like an older borderflow's database
     try:
         con.execute("DROP TABLE bts_updates")
@@ -222,10 +225,17 @@ def test_updates_of_an_older_borderflow_are_recovered(
         con.execute("CHECKPOINT")
     finally:
         con.close()
+    header, rows = bts_rows
+    april = next(list(r) for r in rows if r[4] == "Feb 2024" and r[2] == "0104")
+    april[4] = "Apr 2024"
+    update_warehouse(write_csv(tmp_path / "april.csv", header, [april]), db, today=TODAY)
+    want = _q(db, "SELECT * FROM bts_crossings ORDER BY ALL")
     summary = build_warehouse(db)
     assert summary.updates is not None and summary.updates.kept
-    assert summary.updates.rows == n_added + 1
+    assert summary.updates.months == (date(2024, 3, 1), date(2024, 4, 1))
+    assert summary.updates.rows == n_added + 1 + 1
     assert summary.updates.files[0].startswith("march.csv (recovered)")
+    assert summary.updates.files[-1].startswith("april.csv (applied")
     assert _q(db, "SELECT * FROM bts_crossings ORDER BY ALL") == want
     assert build_warehouse(db).updates is not None  # and kept from now on
     assert _q(db, "SELECT * FROM bts_crossings ORDER BY ALL") == want

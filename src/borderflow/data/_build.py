@@ -30,7 +30,6 @@ from borderflow.data._store import (
     insert,
     log,
     log_issues,
-    scalar,
     swap_in_locked,
     table_row_counts,
     writing,
@@ -97,9 +96,10 @@ class BuildSummary:
 
 @dataclass(frozen=True)
 class _Previous:
-    rows: pa.Table  # bts_updates rows (legacy: the old bts_crossings, see _legacy_rows)
+    rows: pa.Table | None  # bts_updates rows
     log: pa.Table  # load_log rows of kind 'update'
-    legacy: bool = False
+    old: pa.Table | None = None  # the old bts_crossings, if some updates left no rows
+    legacy_log: pa.Table | None = None  # those updates' load_log rows
 
 
 def _previous_updates(db: Path) -> tuple[_Previous | None, str | None]:
@@ -112,29 +112,36 @@ def _previous_updates(db: Path) -> tuple[_Previous | None, str | None]:
         return None, f"the existing file {db} could not be read ({exc}); it is replaced"
     try:
         names = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
-        if schema.BTS_UPDATES.name not in names:
-            n_updates = 0
-            if schema.LOAD_LOG.name in names:
-                n_updates = scalar(con, "SELECT count(*) FROM load_log WHERE kind = 'update'")
-            if not n_updates:
-                return None, None
-            # Updated by a borderflow that kept no update rows: what differs from the
-            # shipped data is recovered once the shipped file is read (_legacy_rows).
-            old = con.sql(f"SELECT {_COLS} FROM bts_crossings").to_arrow_table()
-            cols = [c for c in _log_columns(con) if c in schema.LOAD_LOG.column_names]
-            log_rows = con.sql(
-                f"SELECT {', '.join(cols)} FROM load_log WHERE kind = 'update' ORDER BY loaded_at"
-            ).to_arrow_table()
-            return _Previous(old, log_rows, legacy=True), None
-        rows = con.sql("SELECT * FROM bts_updates ORDER BY applied_at").to_arrow_table()
-        log_rows = con.sql(
-            "SELECT * FROM load_log WHERE kind = 'update' ORDER BY loaded_at"
+        if schema.LOAD_LOG.name not in names or schema.BTS_CROSSINGS.name not in names:
+            return None, None
+        has_rows = schema.BTS_UPDATES.name in names
+        # Updates logged without rows in bts_updates were applied by a borderflow that kept
+        # none: what differs from the shipped data is recovered later (_legacy_rows).
+        unkept = "" if not has_rows else "AND loaded_at NOT IN (SELECT applied_at FROM bts_updates)"
+        cols = ", ".join(c for c in _log_columns(con) if c in schema.LOAD_LOG.column_names)
+        legacy_log = con.sql(
+            f"SELECT {cols} FROM load_log WHERE kind = 'update' {unkept} ORDER BY loaded_at"
         ).to_arrow_table()
+        log_rows = con.sql(
+            f"SELECT {cols} FROM load_log WHERE kind = 'update' ORDER BY loaded_at"
+        ).to_arrow_table()
+        rows = (
+            con.sql("SELECT * FROM bts_updates ORDER BY applied_at").to_arrow_table()
+            if has_rows
+            else None
+        )
+        old = (
+            con.sql(f"SELECT {_COLS} FROM bts_crossings").to_arrow_table()
+            if legacy_log.num_rows
+            else None
+        )
     except duckdb.Error as exc:
         return None, f"the updates in {db} could not be read ({exc}); they are not re-applied"
     finally:
         con.close()
-    if rows.num_rows == 0:
+    if old is not None:
+        return _Previous(rows, log_rows, old=old, legacy_log=legacy_log), None
+    if rows is None or rows.num_rows == 0:
         return None, None
     return _Previous(rows, log_rows), None
 
@@ -149,14 +156,16 @@ def _log_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _legacy_rows(con: duckdb.DuckDBPyConnection, prev: _Previous) -> pa.Table:
-    """``bts_updates`` rows for an old database: its rows that the shipped data lacks.
+    """``bts_updates`` rows of updates that kept none: old rows the shipped data lacks.
 
-    Registered as ``shipped`` and ``old``: every old row whose key is new or whose value
-    differs came from an update (the shipped file is the one the old build read).
+    With ``shipped`` and ``old`` registered: every old row whose key is new or whose value
+    differs came from an update (the shipped file is the one the old build read). Rows
+    of updates that were kept are added back after them, so the latest value wins.
     """
-    names = sorted({str(n) for n in prev.log.column("source_file").to_pylist()})
-    at = max(prev.log.column("loaded_at").to_pylist())
-    return con.sql(
+    assert prev.legacy_log is not None
+    names = sorted({str(n) for n in prev.legacy_log.column("source_file").to_pylist()})
+    at = max(prev.legacy_log.column("loaded_at").to_pylist())
+    recovered = con.sql(
         "SELECT ?::TIMESTAMP AS applied_at, ? AS source_file, '' AS sha256, "
         "CASE WHEN s.port_code IS NULL THEN 'added' ELSE 'revised' END AS change, "
         + ", ".join(f"o.{c}" for c in schema.BTS_CROSSINGS.column_names)
@@ -164,6 +173,9 @@ def _legacy_rows(con: duckdb.DuckDBPyConnection, prev: _Previous) -> pa.Table:
         "WHERE s.port_code IS NULL OR s.value <> o.value",
         params=[at, "; ".join(names) + " (recovered)"],
     ).to_arrow_table()
+    if prev.rows is None or prev.rows.num_rows == 0:
+        return recovered
+    return pa.concat_tables([recovered, prev.rows.cast(recovered.schema)])
 
 
 def _reapply(
@@ -171,8 +183,8 @@ def _reapply(
 ) -> tuple[ReadResult, AppliedUpdates, _Previous]:
     """Return the shipped BTS rows with the update rows applied (latest per key wins)."""
     con.register("shipped", shipped.table)
-    if prev.legacy:
-        con.register("old", prev.rows)
+    if prev.old is not None:
+        con.register("old", prev.old)
         prev = _Previous(_legacy_rows(con, prev), prev.log)
         con.unregister("old")
     con.register("upd_rows", prev.rows)
