@@ -266,3 +266,20 @@ def test_the_last_real_year_loads_as_an_update(
     assert summary.months_added[0] == date(2023, 3, 1) and len(summary.months_added) == 12
     assert summary.rows_added == len(last_year)
     assert (summary.values_revised, summary.warnings) == (0, ())
+
+
+def test_a_renamed_port_loads_with_a_warning(
+    db: Path, tmp_path: Path, march: tuple[list[str], list[list[str]]]
+) -> None:
+    header, rows = march
+    rows = [list(r) for r in rows]
+    idx = [i for i, r in enumerate(rows) if r[2] == "3004"]
+    for i in idx:
+        rows[i][0] = "Blaine-Peace Arch"
+    summary = update_warehouse(write_csv(tmp_path / "renamed.csv", header, rows), db, today=TODAY)
+    assert summary.rows_added == len(rows)
+    (warning,) = summary.warnings
+    assert warning.startswith(
+        f"port 3004 is named 'Blaine-Peace Arch' in this file ({len(idx)} rows, first at "
+        f"line {idx[0] + 2}) and 'Blaine' in the warehouse"
+    )

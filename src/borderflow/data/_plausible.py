@@ -11,6 +11,7 @@ Every rule names the file, line and column of the first row that breaks it (rais
   first row in the file); a code that is neither in the warehouse nor in the crossing
   registry is a *new port*: refused unless ``accept_new_ports``, then reported as a
   warning; its state must already have a port on that border;
+- **names**: a known port under another name loads with a warning (BTS renames ports);
 - **values** (rows that are new or whose value changes), for port *p* and measure *m*:
 
   1. at most :data:`GLOBAL_FACTOR` times the largest month of *m* at any port of either
@@ -140,7 +141,7 @@ def check_update(
         con.unregister("upd_all")
     warnings = _check_new_ports(con, bts, known_codes, accept_new_ports)
     _check_values(con, bts)
-    return warnings
+    return warnings + _renamed_ports(con, bts)
 
 
 def _check_ports(con: duckdb.DuckDBPyConnection, bts: BtsFile) -> None:
@@ -224,6 +225,27 @@ def _check_new_ports(
             "not in the crossing registry"
         )
     return tuple(warnings)
+
+
+def _renamed_ports(con: duckdb.DuckDBPyConnection, bts: BtsFile) -> tuple[str, ...]:
+    """Warn (not refuse) when a known port appears under another name: BTS renames ports."""
+    rows = con.execute(
+        """
+        WITH ref AS (
+            SELECT port_code, arg_max(port_name, month) AS name FROM bts_crossings
+            GROUP BY port_code
+        )
+        SELECT u.port_code, r.name, u.port_name, min(u._row), count(*)
+        FROM upd u JOIN ref r USING (port_code) WHERE u.port_name <> r.name
+        GROUP BY ALL ORDER BY min(u._row)
+        """
+    ).fetchall()
+    return tuple(
+        f"port {code} is named {new!r} in this file ({n:,} rows, first at line "
+        f"{bts.raw.line_of(row)}) and {old!r} in the warehouse; new rows keep the file's "
+        "name, existing rows the warehouse's"
+        for code, old, new, row, n in rows
+    )
 
 
 def _check_values(con: duckdb.DuckDBPyConnection, bts: BtsFile) -> None:

@@ -131,6 +131,8 @@ a new port, accepts it only when asked), so impossible data never loads silently
 - **Ports keep their state and border**: a port code whose state or border differs from
   the warehouse (or, for a new code, from its first row in the file) is refused, even on
   a row the quirk rules would drop.
+- **Renamed ports** load (BTS does rename ports) with a warning naming the port, both
+  names and the first line; existing rows keep the warehouse's name.
 - **New port codes** (in neither the warehouse nor the crossing registry) are refused
   unless `--accept-new-ports` is given; then they load and the report lists each as a
   warning (code, name, state, border, rows, months, first line). A new port's state must
