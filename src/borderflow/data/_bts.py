@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,6 +15,7 @@ import pyarrow.compute as pc
 
 from borderflow.data import _columns as colmap
 from borderflow.data._csv import LoadIssue, RawCsv, ReadResult, read_raw_csv
+from borderflow.data._errors import DataFormatError
 
 __all__ = ["MONTH_FORMATS", "BtsFile", "parse_bts_month", "read_bts_crossings", "read_bts_file"]
 
@@ -147,7 +149,22 @@ def read_bts_crossings(path: Path | str) -> ReadResult:
 
 
 def read_bts_file(path: Path | str) -> BtsFile:
-    """Read a BTS file as :func:`read_bts_crossings` does, keeping each row's origin."""
+    """Read a BTS file as :func:`read_bts_crossings` does, keeping each row's origin.
+
+    Raises
+    ------
+    DataFormatError
+        For every problem found in the file. Any other error of the CSV and Arrow
+        machinery on a file they cannot handle is turned into one too (naming the file),
+        so that no input ends in a traceback.
+    """
+    try:
+        return _read_bts_file(Path(path))
+    except (pa.ArrowException, csv.Error, UnicodeError, OverflowError, MemoryError) as exc:
+        raise DataFormatError(path, f"unreadable file ({type(exc).__name__}: {exc})") from None
+
+
+def _read_bts_file(path: Path) -> BtsFile:
     raw = read_raw_csv(path)
     cols = raw.resolve(colmap.BTS_COLUMNS, optional=colmap.BTS_OPTIONAL)
     lat, lon = _bts_coordinates(raw, cols)

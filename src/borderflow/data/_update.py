@@ -109,7 +109,6 @@ class UpdateSummary:
         return self.rows_added > 0 or self.values_revised > 0
 
 
-_KEY = "port_code, month, measure"
 _JOIN = "u.port_code = b.port_code AND u.month = b.month AND u.measure = b.measure"
 
 
