@@ -62,7 +62,10 @@ def _keep_words_whole(table: Table, rows: list[list[str]], width: int) -> None:
         max(max((len(line) for c in col for line in c.splitlines()), default=1), m)
         for col, m in zip(cells, longest_word, strict=True)
     ]
-    overhead = table._extra_width + sum(table._get_padding_width(i) for i in range(n))
+    try:  # borders and padding, as Rich (13-15) computes them
+        overhead = table._extra_width + sum(table._get_padding_width(i) for i in range(n))
+    except AttributeError:  # pragma: no cover - another Rich: keep its own layout
+        return
     avail = width - overhead
     if sum(longest_cell) <= avail or sum(longest_word) > avail:
         return
