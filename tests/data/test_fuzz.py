@@ -150,3 +150,25 @@ def test_mutated_real_rows(fuzz_db: Path, tmp_path: Path, edits: list[tuple[int,
         assert file_state(work) == before
     finally:
         work.unlink()
+
+
+@pytest.mark.slow  # 30 update attempts on a warehouse copy
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(tail=st.binary(max_size=300), header=st.booleans())
+def test_update_with_arbitrary_bytes(fuzz_db: Path, tmp_path: Path, tail: bytes, header: bool):
+    path = tmp_path / "bytes.csv"
+    path.write_bytes((HEADER.encode() + b"\n" if header else b"") + tail)
+    work = tmp_path / "w.duckdb"
+    shutil.copyfile(fuzz_db, work)
+    before = file_state(work)
+    try:
+        update_warehouse(path, work, today=TODAY)
+    except DataFormatError as exc:
+        assert str(exc).startswith(str(path))
+        assert file_state(work) == before
+    finally:
+        work.unlink()
