@@ -10,6 +10,11 @@ Prints the median and minimum wall-clock time over N repeats of:
    port's monthly series for one measure, yearly totals by measure for the border, and
    the whole ``borderflow traffic`` command in a fresh process.
 
+5. file sizes (issue 7 item 6): a fresh build; after each kind of update (a compact new
+   file is written, so about the size of a fresh build); after an update that changes
+   nothing (the file must be untouched: same bytes and modification time); after a
+   rebuild that re-applies the updates.
+
 Usage: ``python bench/bench_data.py [--repeats N]`` (default 5; the CLI process run
 uses min(N, 3)). Everything is written to a temporary folder.
 """
@@ -34,7 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 
 from borderflow._config import shipped_data_dir  # noqa: E402
-from borderflow.data import (  # noqa: E402  # noqa: E402
+from borderflow.data import (  # noqa: E402
     build_warehouse,
     connect_readonly,
     read_bts_crossings,
@@ -42,7 +47,7 @@ from borderflow.data import (  # noqa: E402  # noqa: E402
     update_warehouse,
     yearly_totals,
 )
-from borderflow.data.warehouse import BTS_FILE  # noqa: E402
+from borderflow.data._catalogue import BTS_FILE  # noqa: E402
 
 
 def timed(
@@ -76,6 +81,9 @@ def update_files(folder: Path) -> tuple[Path, Path, int]:
         path.write_bytes(gzip.compress(buf.getvalue().encode("utf-8"), compresslevel=6))
         return path
 
+    # a release revising every 2023 value by +1 (for the file sizes)
+    revised = [[*r[:6], str(int(r[6]) + 1), *r[7:]] if r[4].endswith("2023") else r for r in body]
+    write(folder / "revised.csv.gz", revised + new)
     return (
         write(folder / "new_months.csv.gz", new),
         write(folder / "release.csv.gz", body + new),
@@ -155,7 +163,15 @@ def main() -> int:
         )
         con.close()
         env = dict(os.environ, BORDERFLOW_DB=str(db), COLUMNS="120")
-        cli = [sys.executable, "-m", "borderflow.cli", "traffic", "3004", "--format", "csv"]
+        cli = [
+            sys.executable,
+            "-c",
+            "from borderflow.cli import main; main()",
+            "traffic",
+            "3004",
+            "--format",
+            "csv",
+        ]
         results.append(
             (
                 "`borderflow traffic 3004 --format csv` (fresh process)",
@@ -166,6 +182,8 @@ def main() -> int:
             )
         )
 
+        sizes = file_sizes(tmp, base, new_months, release)
+
     print(f"## Data warehouse ({n} repeats; queries {max(n, 20)})\n")
     print("| step | median | min | note |")
     print("|---|---:|---:|---|")
@@ -173,7 +191,57 @@ def main() -> int:
         med, low = statistics.median(times), min(times)
         fmt = (lambda s: f"{s * 1e3:.1f} ms") if med < 1 else (lambda s: f"{s:.2f} s")
         print(f"| {name} | {fmt(med)} | {fmt(low)} | {note} |")
+    print("\n## Database file size (MB; ratio to a fresh build)\n")
+    print("| state | size | ratio | note |")
+    print("|---|---:|---:|---|")
+    fresh = sizes[0][1]
+    for name, size, note in sizes:
+        print(f"| {name} | {size / 1e6:.1f} | {size / fresh:.2f} | {note} |")
     return 0
+
+
+def file_sizes(
+    tmp: Path, base: Path, new_months: Path, release: Path
+) -> list[tuple[str, int, str]]:
+    """Sizes of the database file after builds and updates (bytes)."""
+    db = tmp / "sizes.duckdb"
+    shutil.copyfile(base, db)
+    out = [("fresh build", db.stat().st_size, "")]
+    update_warehouse(new_months, db)
+    out.append(("after an update: new months only", db.stat().st_size, ""))
+    before = db.stat()
+    summary = update_warehouse(new_months, db)
+    after = db.stat()
+    untouched = (before.st_mtime_ns, before.st_ino) == (after.st_mtime_ns, after.st_ino)
+    out.append(
+        (
+            "after the same update again",
+            after.st_size,
+            f"changed: {summary.changed}; file untouched: {untouched}",
+        )
+    )
+    revised = tmp / "revised.csv.gz"
+    summary = update_warehouse(revised, db)
+    out.append(
+        (
+            "after a full release revising all 2023 values",
+            db.stat().st_size,
+            f"{summary.values_revised:,} values revised",
+        )
+    )
+    for k in range(4):
+        update_warehouse(release if k % 2 else revised, db)
+    out.append(("after 4 more updates revising them back and forth", db.stat().st_size, ""))
+    summary_b = build_warehouse(db)
+    kept = summary_b.updates
+    out.append(
+        (
+            "rebuild (`borderflow load`) re-applying them",
+            db.stat().st_size,
+            f"{kept.rows if kept else 0:,} update rows kept",
+        )
+    )
+    return out
 
 
 if __name__ == "__main__":

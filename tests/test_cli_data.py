@@ -200,3 +200,79 @@ def test_ports_sized_booths_are_labelled(warehouse_path: Path) -> None:
         app, ["ports", "Blaine", "--sized", "--db", str(warehouse_path)], env={"COLUMNS": "250"}
     )
     assert label in table.stdout
+
+
+# --- issue 7 item 9: output at 80 columns, markup in user text --------------------------
+
+
+def _at_80(args: list[str]) -> list[str]:
+    res = runner.invoke(app, args, env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert max(len(x) for x in lines) <= 80
+    return lines
+
+
+def _whole(words: set[str], lines: list[str]) -> set[str]:
+    """The words that appear nowhere in the output in one piece."""
+    return {w for w in words if not any(w in line for line in lines)}
+
+
+def test_ports_at_80_columns_keep_every_word_whole(warehouse_path: Path) -> None:
+    from borderflow.data import load_registry
+
+    crossings = load_registry().search(None, None)
+    words = {w for c in crossings for w in (c.us_name + " " + c.lanes_summary()).split()}
+    assert "Blaine-Peace" in words
+    for args in (["ports"], ["ports", "--sized", "--db", str(warehouse_path)]):
+        lines = _at_80(args)
+        assert _whole(words, lines) == set(), args
+        assert not any("…" in x for x in lines)
+
+
+def test_traffic_and_facts_at_80_columns(warehouse_path: Path) -> None:
+    from borderflow.data import all_facts, connect_readonly
+
+    measures = ["Personal Vehicle Passengers", "Truck Containers Loaded", "Trucks", "Buses"]
+    args = ["traffic", "3004", "--from", "2023-01", "--db", str(warehouse_path)]
+    for m in measures:
+        args += ["-m", m]
+    lines = _at_80(args)
+    assert _whole({w for m in measures for w in m.split()}, lines) == set()
+    assert sum(x.startswith("2023-") for x in lines) == 12
+
+    con = connect_readonly(warehouse_path)
+    try:
+        records = all_facts(con)
+    finally:
+        con.close()
+    checks = [r for r in records if r.status != "context"]
+    compact = _at_80(["facts", "--db", str(warehouse_path)])
+    # one table row per check (a few lines each) instead of 319 lines
+    assert len(compact) <= 4 * len(checks) + 10
+    assert _whole({w for r in checks for w in r.claim.split()}, compact) == set()
+    assert "partial" in "\n".join(compact) and "--full" in "\n".join(compact)
+    full = _at_80(["facts", "--full", "--db", str(warehouse_path)])
+    text = "\n".join(full)
+    assert all(f"{i}. " in text for i in range(1, len(records) + 1))
+    assert _whole({w for r in records for w in r.claim.split()}, full) == set()
+
+
+def test_traffic_chart_alone_prints_no_table(warehouse_path: Path, tmp_path: Path) -> None:
+    png = tmp_path / "c.png"
+    base = ["traffic", "3004", "--chart", str(png), "--db", str(warehouse_path)]
+    res = runner.invoke(app, base, env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    assert res.stdout.strip() == "" and "chart written" in res.stderr
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    both = runner.invoke(app, [*base, "--format", "table"], env={"COLUMNS": "80"})
+    assert sum(x.startswith("2019-") for x in both.stdout.splitlines()) == 12
+
+
+def test_user_text_with_markup_is_printed_verbatim(warehouse_path: Path) -> None:
+    res = runner.invoke(app, ["traffic", "[bold]Atlantis", "--db", str(warehouse_path)])
+    assert res.exit_code == 1 and "'[bold]Atlantis'" in res.stderr
+    res = runner.invoke(app, ["ports", "[red]Nowhere[/red]"])
+    assert res.exit_code == 1 and "[red]Nowhere[/red]" in res.stderr
+    res = runner.invoke(app, ["traffic", "3004", "-m", "[i]Camels", "--db", str(warehouse_path)])
+    assert res.exit_code == 1 and "[i]Camels" in res.stderr

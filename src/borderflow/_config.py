@@ -14,17 +14,25 @@ DB_ENV = "BORDERFLOW_DB"
 #: Environment variable naming the folder of shipped data (``data/`` of the repository).
 DATA_ENV = "BORDERFLOW_DATA_DIR"
 
+#: Where a wheel puts the shipped data: the package ``borderflow._shipped``.
+_WHEEL_DATA = Path(__file__).resolve().parent / "_shipped"
+#: Where a source checkout (and ``make``'s editable install) has it.
 _REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def shipped_data_dir() -> Path:
     """Return the folder holding the shipped source data and its ``SOURCES.md``.
 
-    ``$BORDERFLOW_DATA_DIR`` if set, else the repository's ``data/`` folder (the package
-    is installed in editable mode by ``make``).
+    ``$BORDERFLOW_DATA_DIR`` if set; else the data installed with the package (a wheel
+    ships ``data/`` as ``borderflow/_shipped/``); else the ``data/`` folder of the source
+    checkout (editable install, as ``make`` does).
     """
     env = os.environ.get(DATA_ENV)
-    return Path(env) if env else _REPO_DATA
+    if env:
+        return Path(env)
+    if (_WHEEL_DATA / "SOURCES.md").is_file():
+        return _WHEEL_DATA
+    return _REPO_DATA
 
 
 def default_db_path() -> Path:

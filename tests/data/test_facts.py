@@ -20,7 +20,7 @@ from borderflow.data import (
     measure_border_miles,
     read_fact_sheet,
 )
-from borderflow.data.errors import DataFormatError
+from borderflow.data._errors import DataFormatError
 
 DATA = shipped_data_dir()
 SHEET = DATA / "source" / "us-relations-with-canada-fact-sheet.txt.gz"
@@ -32,7 +32,7 @@ def warehouse(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     try:
         return Path(request.getfixturevalue("warehouse_path"))
     except pytest.FixtureLookupError:
-        from borderflow.data.warehouse import build_warehouse
+        from borderflow.data import build_warehouse
 
         db = tmp_path_factory.mktemp("facts_wh") / "borderflow.duckdb"
         build_warehouse(db)

@@ -8,12 +8,13 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from borderflow._config import shipped_data_dir
 from borderflow.cli import app
 from borderflow.data import connect_readonly
-from borderflow.data.warehouse import BTS_FILE
+from borderflow.data._catalogue import BTS_FILE
 
 runner = CliRunner()
 
@@ -108,3 +109,68 @@ def test_load_update_without_database(tmp_path: Path) -> None:
     )
     assert res.exit_code == 1
     assert "run `borderflow load` first" in res.stderr
+
+
+# --- issue 7 items 1, 2, 9 through the command line ---------------------------------------
+
+
+@pytest.mark.slow  # three loads
+def test_plain_load_after_update_keeps_it_and_drop_says_what_it_drops(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    n = _march_file(tmp_path / "march.csv")
+    env = {"COLUMNS": "80"}
+    assert runner.invoke(app, ["load", "--db", str(db)], env=env).exit_code == 0
+    upd = runner.invoke(app, ["load", "--db", str(db), "--update", str(tmp_path / "march.csv")])
+    assert upd.exit_code == 0, upd.output
+    march = "SELECT count(*) FROM bts_crossings WHERE month = DATE '2024-03-01'"
+    again = runner.invoke(app, ["load", "--db", str(db)], env=env)  # what `make run` does
+    assert again.exit_code == 0, again.output
+    assert _count(db, march) == n
+    text = " ".join(again.stdout.split())
+    assert f"Re-applied 1 update(s) applied earlier: {n:,} rows, months added 2024-03" in text
+    assert "march.csv" in text
+    # every line fits 80 columns but the database path, printed whole for copying
+    assert max(len(x) for x in again.stdout.splitlines() if "Database:" not in x) <= 80
+    bad = runner.invoke(
+        app, ["load", "--db", str(db), "--drop-updates", "--update", str(tmp_path / "march.csv")]
+    )
+    assert bad.exit_code == 1 and "--drop-updates" in bad.stderr
+    drop = runner.invoke(app, ["load", "--db", str(db), "--drop-updates"], env=env)
+    assert drop.exit_code == 0, drop.output
+    assert "Dropped (--drop-updates) 1 update(s)" in " ".join(drop.stdout.split())
+    assert _count(db, march) == 0
+
+
+def test_update_refusals_name_file_line_column(warehouse_path: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(warehouse_path, db)
+    sha = hashlib.sha256(db.read_bytes()).hexdigest()
+    header = "Port Name,State,Port Code,Border,Date,Measure,Value\n"
+    ok = "Jackman,Maine,0104,US-Canada Border,Mar 2024,Trucks,6556\n"
+    cases = {
+        "Jackman,Maine,0104,US-Canada Border,Mar 2024,Trucks,999999999999\n": "'Value'",
+        "Jackman,Maine,0104,US-Canada Border,Mar 2024,Buses,99999999999999999999999\n": "'Value'",
+        "Jackman,Maine,0104,US-Canada Border,Mar 2024,Camels,5\n": "'Measure'",
+        "Jackman,Maine,0104,US-Canada Border,Mar 2099,Trucks,5\n": "'Date'",
+        "Jackman,Vermont,0104,US-Canada Border,Mar 2024,Trucks,5\n": "'State'",
+        "Newport,Maine,0199,US-Canada Border,Mar 2024,Trucks,5\n": "'Port Code'",
+    }
+    for k, (row, column) in enumerate(cases.items()):
+        path = tmp_path / f"bad{k}.csv"
+        path.write_text(header + ok + row, encoding="utf-8")
+        res = runner.invoke(
+            app, ["load", "--db", str(db), "--update", str(path)], env={"COLUMNS": "300"}
+        )
+        assert res.exit_code == 1, res.output
+        lines = [x for x in res.stderr.splitlines() if x.strip()]
+        assert len(lines) == 1 and f"bad{k}.csv, line 3, column {column}" in lines[0], lines
+        assert hashlib.sha256(db.read_bytes()).hexdigest() == sha
+    new_port = tmp_path / "bad5.csv"
+    res = runner.invoke(
+        app,
+        ["load", "--db", str(db), "--update", str(new_port), "--accept-new-ports"],
+        env={"COLUMNS": "80"},
+    )
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.stdout.split())
+    assert "warning: new port 0199 Newport (Maine, US-Canada border): 1 rows" in text

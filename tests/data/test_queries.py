@@ -22,7 +22,7 @@ from borderflow.data import (
     traffic_series,
     yearly_totals,
 )
-from borderflow.data.schema import BTS_CROSSINGS
+from borderflow.data._schema import BTS_CROSSINGS
 
 BTS_CSV = (
     shipped_data_dir() / "bts_border_crossing/Border_Crossing_Entry_Data_1996-01_2024-02.csv.gz"

@@ -23,7 +23,7 @@ from borderflow.data import (
     parse_bts_month,
     update_warehouse,
 )
-from borderflow.data.warehouse import BTS_FILE
+from borderflow.data._catalogue import BTS_FILE
 
 HEADER = [
     "Port Name",

@@ -33,7 +33,7 @@ from borderflow.data import (
     connect_readonly,
     update_warehouse,
 )
-from borderflow.data.warehouse import BTS_FILE
+from borderflow.data._catalogue import BTS_FILE
 
 DATA = shipped_data_dir()
 PVP = "Personal Vehicle Passengers"

@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_reference_properties import ports
 
 from borderflow.sim import (
     BoothSchedule,
@@ -26,6 +25,7 @@ from borderflow.sim import (
     simulate,
 )
 from borderflow.sim._steps import StepFunction
+from tests.sim.test_reference_properties import ports
 
 
 def _cars_and_buses(bus_rate: float) -> PortSpec:

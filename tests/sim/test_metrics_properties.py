@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from metrics_brute import brute_metrics
-from test_reference_properties import ports
 
 from borderflow.sim import PortSpec, draw_vehicles, replication_metrics, run_draws
+from tests.sim.metrics_brute import brute_metrics
+from tests.sim.test_reference_properties import ports
 
 HOURLY = (
     "count", "mean_wait_min", "p50_wait_min", "p90_wait_min", "p95_wait_min", "max_wait_min",

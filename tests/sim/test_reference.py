@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from sim_builders import trace_spec
 
 from borderflow.sim import (
     BoothSchedule,
@@ -28,6 +27,7 @@ from borderflow.sim import (
     run_replication,
 )
 from borderflow.sim._reference import LeastExpectedWait, run_reference
+from tests.sim.sim_builders import trace_spec
 
 NAN = math.nan
 

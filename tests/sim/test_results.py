@@ -7,7 +7,6 @@ import math
 
 import numpy as np
 import pytest
-from sim_builders import trace_spec
 
 from borderflow.sim import (
     BoothSchedule,
@@ -24,6 +23,7 @@ from borderflow.sim import (
 )
 from borderflow.sim._steps import StepFunction as Path
 from borderflow.sim._summary import mean_ci
+from tests.sim.sim_builders import trace_spec
 
 
 def _port(drain: bool = True) -> PortSpec:

@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from test_reference_properties import ports
 
 from borderflow.data import parse_scenario, scenario_to_toml
 from borderflow.sim import (
@@ -20,6 +19,7 @@ from borderflow.sim import (
     QueueTrigger,
     SpecError,
 )
+from tests.sim.test_reference_properties import ports
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "scenario-format.md").read_text(encoding="utf-8")

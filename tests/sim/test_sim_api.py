@@ -6,7 +6,6 @@ import math
 
 import numpy as np
 import pytest
-from sim_builders import trace_spec
 
 import borderflow.sim as sim
 from borderflow.sim import (
@@ -20,6 +19,7 @@ from borderflow.sim import (
     run_replication,
     simulate,
 )
+from tests.sim.sim_builders import trace_spec
 
 SPEC = PortSpec(
     "api",

@@ -18,7 +18,7 @@ from scipy import stats
 
 from borderflow.sim import Exponential, run_replication
 from borderflow.sim._reference import LeastExpectedWait, LeastWorkPerBooth
-from validation.ports import mgc_spec
+from tests.validation.ports import mgc_spec
 
 C = 3
 MEAN = 1.0

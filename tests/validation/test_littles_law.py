@@ -21,8 +21,8 @@ from borderflow.sim import (
     TrafficClass,
     run_replication,
 )
-from validation.ports import mgc_spec
-from validation.theory import mmc_mean_wait
+from tests.validation.ports import mgc_spec
+from tests.validation.theory import mmc_mean_wait
 
 
 def time_average(up: NDArray[np.float64], down: NDArray[np.float64], t0: float, t1: float) -> float:

@@ -18,8 +18,8 @@ from borderflow.sim import (
     run_draws,
     run_replication,
 )
-from validation.ports import mgc_spec, single_queue_spec
-from validation.theory import (
+from tests.validation.ports import mgc_spec, single_queue_spec
+from tests.validation.theory import (
     batch_means_se,
     mmc_mean_wait,
     pk_mean_wait,

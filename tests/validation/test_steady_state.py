@@ -20,8 +20,8 @@ from borderflow.sim import (
     Exponential,
     Lognormal,
 )
-from validation.ports import long_run_mean_wait, mgc_spec
-from validation.theory import mm1_mean_wait_asymptotic_variance, mmc_mean_wait, pk_mean_wait
+from tests.validation.ports import long_run_mean_wait, mgc_spec
+from tests.validation.theory import mm1_mean_wait_asymptotic_variance, mmc_mean_wait, pk_mean_wait
 
 # (servers c, utilisation ρ, tolerance, replications of 10^7 vehicles); mean service 1 min.
 MMC_CASES = [

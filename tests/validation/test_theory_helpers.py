@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from validation.theory import (
+from tests.validation.theory import (
     batch_means_se,
     erlang_b,
     erlang_c,

@@ -21,8 +21,8 @@ from borderflow.sim import (
     replication_seeds,
     run_draws,
 )
-from validation.ports import single_queue_spec
-from validation.theory import ratio_estimate, solve_mtmc, solve_scheduled
+from tests.validation.ports import single_queue_spec
+from tests.validation.theory import ratio_estimate, solve_mtmc, solve_scheduled
 
 BOOTHS = 4
 MEAN_SERVICE_MIN = 2.0  # capacity 4 × 30 = 120 vehicles/hour

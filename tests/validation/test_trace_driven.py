@@ -20,7 +20,7 @@ from borderflow.sim import (
     TrafficClass,
     run_replication,
 )
-from validation.theory import batch_means_se, gim1_mean_wait
+from tests.validation.theory import batch_means_se, gim1_mean_wait
 
 VEHICLES = 6_000_000
 

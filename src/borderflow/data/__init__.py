@@ -1,11 +1,31 @@
 """Everything that reads files: shipped sources, the DuckDB warehouse, scenario files.
 
-Public API: :func:`build_warehouse` (load the shipped data), :func:`update_warehouse`
-(apply a newer BTS release), :func:`connect_readonly` (what every reader uses), the
-declared schema (:data:`TABLE_SOURCES`, :class:`Table`) and the ``read_*`` readers.
+Public API: :func:`build_warehouse` (load the shipped data, keeping earlier updates),
+:func:`update_warehouse` (apply a newer BTS release, checked first),
+:func:`connect_readonly` (what every reader uses), the declared schema
+(:data:`TABLE_SOURCES`, :class:`Table`), the ``read_*`` readers, the crossing registry,
+the queries behind ``borderflow traffic`` and the fact-sheet checks. This module is the
+one public face; the modules behind it are private:
+
+- ``_text`` (gzip by content, UTF-8), ``_csv`` (raw CSV as checked text columns);
+- one reader per source: ``_bts``, ``_cascade``, ``_transborder``;
+- the warehouse: ``_schema`` (tables as data), ``_catalogue`` (what is loaded from
+  where), ``_store`` (writer lock, temporary files, atomic swap, read-only connections),
+  ``_build``, ``_update`` and ``_plausible`` (what an update may contain);
+- ``_registry*``, ``_queries``, ``_facts``.
 """
 
+from borderflow.data._bts import parse_bts_month, read_bts_crossings
+from borderflow.data._build import AppliedUpdates, BuildSummary, build_warehouse
 from borderflow.data._calibration import CALIBRATION_FILES, read_calibration
+from borderflow.data._cascade import (
+    read_cascade_trucks_daily,
+    read_peace_arch_hourly_delay,
+    read_peace_arch_north_daily,
+)
+from borderflow.data._catalogue import META_TABLES, TABLE_SOURCES, TableSource
+from borderflow.data._csv import LoadIssue, ReadResult
+from borderflow.data._errors import DataFormatError, WarehouseBusyError, WarehouseMissingError
 from borderflow.data._facts import (
     FACT_SHEET_SOURCE,
     FactCheck,
@@ -32,18 +52,10 @@ from borderflow.data._queries import (
 )
 from borderflow.data._registry import Crossing, LaneFigure, PortCode, Registry
 from borderflow.data._registry_build import load_registry, read_curated_lanes
-from borderflow.data.errors import DataFormatError, WarehouseBusyError, WarehouseMissingError
-from borderflow.data.readers import (
-    LoadIssue,
-    ReadResult,
-    parse_bts_month,
-    read_bts_crossings,
-    read_cascade_trucks_daily,
-    read_peace_arch_hourly_delay,
-    read_peace_arch_north_daily,
-    read_transborder_monthly,
-    read_transborder_port_jan2015,
-)
+from borderflow.data._schema import Column, Table
+from borderflow.data._store import connect_readonly, table_row_counts
+from borderflow.data._transborder import read_transborder_monthly, read_transborder_port_jan2015
+from borderflow.data._update import Revision, UpdateSummary, update_warehouse
 from borderflow.data.scenarios import (
     SCENARIO_FORMAT_VERSION,
     parse_scenario,
@@ -51,19 +63,6 @@ from borderflow.data.scenarios import (
     read_scenario,
     read_scenario_text,
     scenario_to_toml,
-)
-from borderflow.data.schema import Column, Table
-from borderflow.data.warehouse import (
-    META_TABLES,
-    TABLE_SOURCES,
-    BuildSummary,
-    Revision,
-    TableSource,
-    UpdateSummary,
-    build_warehouse,
-    connect_readonly,
-    table_row_counts,
-    update_warehouse,
 )
 
 __all__ = [
@@ -75,6 +74,7 @@ __all__ = [
     "TABLE_SOURCES",
     "TRAFFIC_SOURCE",
     "AmbiguousPortError",
+    "AppliedUpdates",
     "BuildSummary",
     "Column",
     "Crossing",

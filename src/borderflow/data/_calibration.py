@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from borderflow._config import shipped_data_dir
-from borderflow.data.errors import DataFormatError
+from borderflow.data._errors import DataFormatError
 
 #: Shipped calibration files by registry crossing id.
 CALIBRATION_FILES: dict[str, str] = {"3005": "calibration/peace-arch.json"}

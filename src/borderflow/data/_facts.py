@@ -18,7 +18,6 @@ figure, the figure from the data, unit, period, source and a status:
 from __future__ import annotations
 
 import calendar
-import gzip
 import itertools
 import json
 import math
@@ -29,10 +28,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from borderflow._config import shipped_data_dir
+from borderflow.data._errors import DataFormatError
 from borderflow.data._queries import latest_full_year, yearly_totals
 from borderflow.data._registry import Registry
 from borderflow.data._registry_build import load_registry
-from borderflow.data.errors import DataFormatError
+from borderflow.data._text import read_text
 
 __all__ = [
     "BTS_SOURCE",
@@ -180,11 +180,7 @@ def read_fact_sheet(path: Path | None = None) -> FactSheetFigures:
         Naming the file and the figure whose pattern did not match.
     """
     p = path or _fact_sheet_path(None)
-    try:
-        raw = p.read_bytes()
-        text = (gzip.decompress(raw) if p.suffix == ".gz" else raw).decode("utf-8")
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise DataFormatError(p, f"cannot read the fact sheet: {exc}") from exc
+    text = read_text(p, "the fact sheet")
     found: dict[str, str] = {}
     for key, pattern in FACT_SHEET_PATTERNS.items():
         m = re.search(pattern, text)
@@ -274,9 +270,10 @@ def measure_border_miles(path: Path | None = None) -> float:
         ``geo/derived/us_canada_border_50m.geojson.gz``.
     """
     p = path or shipped_data_dir() / "geo" / "derived" / "us_canada_border_50m.geojson.gz"
+    text = read_text(p, "the border line")
     try:
-        doc = json.loads(gzip.decompress(p.read_bytes()).decode("utf-8"))
-    except (OSError, EOFError, ValueError) as exc:
+        doc = json.loads(text)
+    except ValueError as exc:
         raise DataFormatError(p, f"cannot read the border line: {exc}") from exc
     km = 0.0
     for feat in doc["features"]:

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import csv
 import functools
-import gzip
 import io
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from borderflow._config import shipped_data_dir
+from borderflow.data._errors import DataFormatError
 from borderflow.data._registry import (
     _CBP_FILE,
     _CODES_FILE,
@@ -34,7 +34,7 @@ from borderflow.data._registry import (
     PortCode,
     Registry,
 )
-from borderflow.data.errors import DataFormatError
+from borderflow.data._text import read_text
 from borderflow.vocab import (
     CANADA_BOUND,
     US_BOUND,
@@ -45,13 +45,7 @@ from borderflow.vocab import (
 
 def _rows(path: Path) -> list[dict[str, str]]:
     """Read a (gzipped) CSV into dicts; errors name the file."""
-    try:
-        raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
-        text = raw.decode("utf-8")
-    except FileNotFoundError as exc:
-        raise DataFormatError(path, "file not found") from exc
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise DataFormatError(path, f"cannot read: {exc}") from exc
+    text = read_text(path)
     reader = csv.DictReader(io.StringIO(text))
     rows = list(reader)
     if not rows:

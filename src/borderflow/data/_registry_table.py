@@ -8,7 +8,7 @@ import pandas as pd
 
 from borderflow.data._registry import CBP_SOURCE, Crossing
 from borderflow.data._registry_build import load_registry
-from borderflow.data.schema import Column, Table
+from borderflow.data._schema import Column, Table
 from borderflow.vocab import (
     US_BOUND,
 )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "BTS_CROSSINGS",
+    "BTS_UPDATES",
     "CASCADE_TRUCKS_DAILY",
     "LOAD_ISSUES",
     "LOAD_LOG",
@@ -366,9 +367,22 @@ LOAD_LOG = Table(
     ),
     columns=(
         Column("loaded_at", "TIMESTAMP", "UTC", "When the load ran."),
-        Column("kind", "VARCHAR", "", "'build' (full load from shipped data) or 'update'."),
+        Column(
+            "kind",
+            "VARCHAR",
+            "",
+            "'build' (full load from shipped data) or 'update' (`load --update`; kept "
+            "with its rows in `bts_updates` when the warehouse is rebuilt).",
+        ),
         Column("table_name", "VARCHAR", "", "Table the file was loaded into."),
         Column("source_file", "VARCHAR", "", "File name (no directory)."),
+        Column(
+            "source_path",
+            "VARCHAR",
+            "",
+            "Absolute path of the file when it was read (NULL: not recorded).",
+            nullable=True,
+        ),
         Column("sha256", "VARCHAR", "", "sha256 of the file as read (compressed bytes)."),
         Column("rows_read", "BIGINT", "rows", "Data rows in the file."),
         Column("rows_inserted", "BIGINT", "rows", "Rows added to the table."),
@@ -379,6 +393,23 @@ LOAD_LOG = Table(
             "",
             "Months not in the table before (BTS only; empty otherwise).",
         ),
+    ),
+)
+
+BTS_UPDATES = Table(
+    name="bts_updates",
+    description=(
+        "Every `bts_crossings` row an update added or revised, as applied, with the file it "
+        "came from. A rebuild (`borderflow load`) re-applies these rows in order on top of "
+        "the shipped data, so an update is never lost; `borderflow load --drop-updates` "
+        "rebuilds without them and says what it drops."
+    ),
+    columns=(
+        Column("applied_at", "TIMESTAMP", "UTC", "When the update was applied."),
+        Column("source_file", "VARCHAR", "", "Update file name (no directory)."),
+        Column("sha256", "VARCHAR", "", "sha256 of the update file (bytes as read)."),
+        Column("change", "VARCHAR", "", "'added' (new key) or 'revised' (value changed)."),
+        *(c for c in BTS_CROSSINGS.columns),
     ),
 )
 
