@@ -280,6 +280,6 @@ def test_a_renamed_port_loads_with_a_warning(
     assert summary.rows_added == len(rows)
     (warning,) = summary.warnings
     assert warning.startswith(
-        f"port 3004 is named 'Blaine-Peace Arch' in this file ({len(idx)} rows, first at "
+        f"port 3004 is named 'Blaine-Peace Arch' in this file ({len(idx)} new rows, first at "
         f"line {idx[0] + 2}) and 'Blaine' in the warehouse"
     )

@@ -228,7 +228,10 @@ def _check_new_ports(
 
 
 def _renamed_ports(con: duckdb.DuckDBPyConnection, bts: BtsFile) -> tuple[str, ...]:
-    """Warn (not refuse) when a known port appears under another name: BTS renames ports."""
+    """Warn (not refuse) when new rows of a known port carry another name.
+
+    BTS renames ports; rows already in the warehouse are compared by value only.
+    """
     rows = con.execute(
         """
         WITH ref AS (
@@ -236,12 +239,14 @@ def _renamed_ports(con: duckdb.DuckDBPyConnection, bts: BtsFile) -> tuple[str, .
             GROUP BY port_code
         )
         SELECT u.port_code, r.name, u.port_name, min(u._row), count(*)
-        FROM upd u JOIN ref r USING (port_code) WHERE u.port_name <> r.name
+        FROM upd u JOIN ref r USING (port_code)
+        ANTI JOIN bts_crossings b USING (port_code, month, measure)
+        WHERE u.port_name <> r.name
         GROUP BY ALL ORDER BY min(u._row)
         """
     ).fetchall()
     return tuple(
-        f"port {code} is named {new!r} in this file ({n:,} rows, first at line "
+        f"port {code} is named {new!r} in this file ({n:,} new rows, first at line "
         f"{bts.raw.line_of(row)}) and {old!r} in the warehouse; new rows keep the file's "
         "name, existing rows the warehouse's"
         for code, old, new, row, n in rows
