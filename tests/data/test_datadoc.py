@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from borderflow.data import TABLE_SOURCES
-from borderflow.data.datadoc import DOC_PATH, render_data_doc
+from borderflow.data._datadoc import DOC_PATH, render_data_doc
 
 
 def test_committed_doc_is_the_rendered_one() -> None:
-    # If this fails, run: python -m borderflow.data.datadoc
+    # If this fails, run: python -m borderflow.data._datadoc
     assert DOC_PATH.read_text(encoding="utf-8") == render_data_doc()
 
 

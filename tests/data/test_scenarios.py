@@ -26,5 +26,5 @@ def test_latin1_file_names_the_line_and_byte(tmp_path: Path) -> None:
     bad = tmp_path / "latin.toml"
     # 'é' in Latin-1 is the single byte 0xe9, invalid as UTF-8; it sits on line 3
     bad.write_bytes('format_version = 1\nhorizon_hours = 1\nname = "Montréal"\n'.encode("latin-1"))
-    with pytest.raises(DataFormatError, match=r"latin\.toml, line 3: not UTF-8 text \(byte 0xe9\)"):
+    with pytest.raises(DataFormatError, match=r"latin\.toml, line 3: not UTF-8 text: byte 0xe9"):
         read_scenario_text(bad)

@@ -52,11 +52,7 @@ from borderflow.data._queries import (
 )
 from borderflow.data._registry import Crossing, LaneFigure, PortCode, Registry
 from borderflow.data._registry_build import load_registry, read_curated_lanes
-from borderflow.data._schema import Column, Table
-from borderflow.data._store import connect_readonly, table_row_counts
-from borderflow.data._transborder import read_transborder_monthly, read_transborder_port_jan2015
-from borderflow.data._update import Revision, UpdateSummary, update_warehouse
-from borderflow.data.scenarios import (
+from borderflow.data._scenarios import (
     SCENARIO_FORMAT_VERSION,
     parse_scenario,
     parse_scenario_dict,
@@ -64,6 +60,10 @@ from borderflow.data.scenarios import (
     read_scenario_text,
     scenario_to_toml,
 )
+from borderflow.data._schema import Column, Table
+from borderflow.data._store import connect_readonly, table_row_counts
+from borderflow.data._transborder import read_transborder_monthly, read_transborder_port_jan2015
+from borderflow.data._update import Revision, UpdateSummary, update_warehouse
 
 __all__ = [
     "CALIBRATION_FILES",

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from borderflow.data.errors import DataFormatError
+from borderflow.data._text import read_text
 from borderflow.sim import (
     BoothSchedule,
     Deterministic,
@@ -484,19 +484,7 @@ def read_scenario_text(path: Path | str) -> str:
         If the file cannot be read, or is not UTF-8 (the message gives the line and the
         offending byte).
     """
-    p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise DataFormatError(p, f"cannot read scenario file: {exc.strerror or exc}") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        bad = raw[exc.start : exc.start + 1].hex()
-        raise DataFormatError(
-            p, f"not UTF-8 text (byte 0x{bad}); save the file as UTF-8", line=line
-        ) from None
+    return read_text(path, "scenario file")
 
 
 __all__ = [
