@@ -1,0 +1,149 @@
+"""What every route needs: the warehouse, limits, worker pool, providers, caches."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from borderflow.data import (
+    Crossing,
+    Registry,
+    WarehouseMissingError,
+    connect_readonly,
+    load_registry,
+)
+from borderflow.service._errors import ApiError, clip
+from borderflow.service._limits import Limits, WorkerPool
+from borderflow.service._providers import NotAvailableError, Providers
+
+
+class _Lru:
+    """A small thread-safe LRU cache of computed results."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._d: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or(self, key: Any, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._d:
+                self._d.move_to_end(key)
+                return self._d[key]
+        value = compute()
+        with self._lock:
+            self._d[key] = value
+            while len(self._d) > self.size:
+                self._d.popitem(last=False)
+        return value
+
+
+@dataclasses.dataclass
+class Context:
+    """State shared by the routes of one application."""
+
+    db_path: Path
+    data_dir: Path
+    limits: Limits
+    providers: Providers
+    pool: WorkerPool
+    predictions: _Lru = dataclasses.field(default_factory=lambda: _Lru(4096))
+    forecasts: _Lru = dataclasses.field(default_factory=lambda: _Lru(512))
+
+    @property
+    def registry(self) -> Registry:
+        """The crossing registry (read once per process, cached by the data layer)."""
+        return load_registry()
+
+    @contextmanager
+    def warehouse(self) -> Iterator[Any]:
+        """Open a read-only connection for one request; 503 when there is no warehouse."""
+        try:
+            con = connect_readonly(self.db_path)
+        except WarehouseMissingError:
+            raise ApiError(
+                503,
+                "database_missing",
+                "the warehouse has not been built: run `borderflow load` on the server",
+            ) from None
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def database_problem(self) -> str | None:
+        """``None`` when the warehouse opens, else what is wrong (no path shown)."""
+        try:
+            con = connect_readonly(self.db_path)
+        except WarehouseMissingError:
+            return "warehouse not built (run `borderflow load`)"
+        except Exception as exc:
+            return f"warehouse cannot be opened ({type(exc).__name__})"
+        con.close()
+        return None
+
+    def crossing(self, query: str, parameter: str = "crossing_id") -> Crossing:
+        """Find one crossing by id or name; 404 with suggestions, 409 with candidates."""
+        reg = self.registry
+        q = query.strip()
+        try:
+            return reg.crossing(q)
+        except KeyError:
+            pass
+        found = reg.search(q) if 0 < len(q) <= 100 else ()
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise ApiError(
+                409,
+                "ambiguous_crossing",
+                f"{clip(q)!r} matches {len(found)} crossings: give one of their ids",
+                parameter=parameter,
+                candidates=[
+                    {"crossing_id": c.crossing_id, "name": c.us_name, "state": c.state}
+                    for c in found[:20]
+                ],
+            )
+        raise ApiError(
+            404,
+            "crossing_not_found",
+            f"no crossing matches {clip(q)!r}: give a crossing id (e.g. 3005) or part of "
+            "a name (e.g. Peace Arch); GET /api/ports lists them",
+            parameter=parameter,
+            suggestions=suggest(reg, q),
+        )
+
+    def predict(self, crossing_id: str, day: date, direction: str) -> Any:
+        """Return a provider's wait prediction, cached per crossing-day (501 when not available)."""
+
+        def compute() -> Any:
+            with self.warehouse() as con:
+                return self.providers.predict_waits(con, crossing_id, day, direction)
+
+        try:
+            return self.predictions.get_or((crossing_id, day, direction), compute)
+        except NotAvailableError as exc:
+            raise not_available(exc) from None
+
+
+def not_available(exc: NotAvailableError) -> ApiError:
+    """Return the 501 answer of an endpoint whose library function is not in this build."""
+    return ApiError(501, "not_available", str(exc))
+
+
+def suggest(reg: Registry, query: str, n: int = 5) -> list[str]:
+    """Close matches ``"id name (state)"`` for a query that found nothing."""
+    q = query.strip().lower()[:100]
+    labels = {c.crossing_id: f"{c.crossing_id} {c.us_name} ({c.state})" for c in reg.search()}
+    names = {c.us_name.lower(): c.crossing_id for c in reg.search()}
+    hits = difflib.get_close_matches(q, list(names), n=n, cutoff=0.5)
+    ids = [names[h] for h in hits]
+    ids += [i for i in difflib.get_close_matches(q, list(labels), n=n, cutoff=0.5) if i not in ids]
+    return [labels[i] for i in ids[:n]]
