@@ -17,8 +17,10 @@ from borderflow.data import (
     Registry,
     WarehouseMissingError,
     connect_readonly,
+    latest_full_year,
     load_registry,
 )
+from borderflow.demand import split_shares
 from borderflow.service._errors import ApiError, clip
 from borderflow.service._limits import Limits, WorkerPool
 from borderflow.service._providers import NotAvailableError, Providers
@@ -56,6 +58,7 @@ class Context:
     pool: WorkerPool
     predictions: _Lru = dataclasses.field(default_factory=lambda: _Lru(4096))
     forecasts: _Lru = dataclasses.field(default_factory=lambda: _Lru(512))
+    _map: dict[str, Any] | None = None
 
     @property
     def registry(self) -> Registry:
@@ -88,6 +91,53 @@ class Context:
             return f"warehouse cannot be opened ({type(exc).__name__})"
         con.close()
         return None
+
+    def map_points(self) -> dict[str, Any]:
+        """Return crossings with coordinates and yearly traffic (computed once)."""
+        if self._map is None:
+            self._map = self._compute_map_points()
+        return self._map
+
+    def _compute_map_points(self) -> dict[str, Any]:
+        reg = self.registry
+        with self.warehouse() as con:
+            year = latest_full_year(con)
+            rows = con.execute(
+                """
+                SELECT port_code, measure, sum(value) FROM bts_crossings
+                WHERE year(month) = $1 AND measure IN ('Personal Vehicles', 'Trucks')
+                GROUP BY port_code, measure
+                """,
+                [year],
+            ).fetchall()
+        totals = {(code, m): float(v) for code, m, v in rows}
+        shares: dict[tuple[str, str], float] = {}
+        for code in {c.bts_port_code for c in reg.crossings}:
+            for group in ("passenger", "commercial"):
+                for sh in split_shares(reg, code, group):
+                    shares[(sh.crossing_id, group)] = sh.share
+        points = []
+        for c in reg.crossings:
+            pv = totals.get((c.bts_port_code, "Personal Vehicles"), 0.0)
+            tr = totals.get((c.bts_port_code, "Trucks"), 0.0)
+            veh = pv * shares.get((c.crossing_id, "passenger"), 0.0) + tr * shares.get(
+                (c.crossing_id, "commercial"), 0.0
+            )
+            points.append(
+                {
+                    "crossing_id": c.crossing_id,
+                    "name": c.us_name,
+                    "port_code": c.bts_port_code,
+                    "state": c.state,
+                    "province": c.province,
+                    "mode": c.mode,
+                    "latitude": c.latitude,
+                    "longitude": c.longitude,
+                    "vehicles_per_year": round(veh),
+                    "in_cbp_feed": c.in_cbp_feed,
+                }
+            )
+        return {"year": year, "unit": "vehicles/year", "crossings": points}
 
     def crossing(self, query: str, parameter: str = "crossing_id") -> Crossing:
         """Find one crossing by id or name; 404 with suggestions, 409 with candidates."""

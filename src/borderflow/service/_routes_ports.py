@@ -333,6 +333,16 @@ def build_router(ctx: Context) -> APIRouter:
         at = (as_of or datetime.now()).replace(tzinfo=None, second=0, microsecond=0)
         return bwt_feed(ctx, at)
 
+    @r.get("/api/map", responses=error_responses(503), tags=["map"])
+    def map_points() -> dict[str, Any]:
+        """Every crossing with its position and yearly U.S.-bound vehicles [vehicles/year].
+
+        Traffic is the latest complete BTS year's personal vehicles plus trucks of the
+        crossing's port code, shared among the port's crossings by the split rule
+        (``borderflow.demand.split_shares``).
+        """
+        return ctx.map_points()
+
     @r.get(
         "/api/facts",
         response_model=list[FactOut],  # type: ignore[valid-type]

@@ -1,0 +1,209 @@
+"""Test providers: small port-days simulated with the real kernel (no planning layer needed).
+
+Demand and booths here are test fixtures, not estimates of any real crossing: they make
+the service's plumbing (workers, feed, dashboard) testable before the planning layer's
+``predict_waits`` / ``whatif`` are merged. Module-level functions, so worker processes can
+unpickle them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from borderflow.service import Providers
+from borderflow.service._providers import parse_scenario_dict
+from borderflow.sim import simulate
+
+# Shape of the day (share of the base rate per local hour): a test fixture.
+PROFILE = (
+    0.2, 0.15, 0.1, 0.1, 0.15, 0.3, 0.6, 0.9, 1.0, 1.0, 1.0, 1.1,
+    1.2, 1.3, 1.4, 1.5, 1.5, 1.4, 1.2, 1.0, 0.8, 0.6, 0.4, 0.3,
+)  # fmt: skip
+REPLICATIONS = 4
+BOOTHS = {"general": 2, "nexus": 1}
+
+
+@dataclass(frozen=True)
+class Row:
+    hour_start: datetime
+    lane_type: str
+    delay_min: float | None
+    lo: float | None
+    hi: float | None
+    lanes_open: float | None
+    arrivals_per_h: float | None
+
+
+@dataclass(frozen=True)
+class Prediction:
+    crossing_id: str
+    crossing_name: str
+    port_code: str
+    day: date
+    direction: str
+    model: str
+    validated: bool
+    capacity_basis: str
+    demand_basis: str
+    rows: tuple[Row, ...]
+
+
+def base_rate(crossing_id: str, day: date) -> float:
+    """Peak-free base arrival rate of the fixture [vehicles/hour]."""
+    return 60.0 + 10.0 * (int(crossing_id) % 7) + day.day
+
+
+def scenario(
+    crossing_id: str,
+    day: date,
+    booths: dict[str, int] | None = None,
+    nexus_share: float | None = None,
+    closed_hours: list[int] | None = None,
+) -> dict[str, Any]:
+    base = base_rate(crossing_id, day)
+    share = 0.25 if nexus_share is None else nexus_share
+    closed = set(closed_hours or [])
+    rates = [0.0 if h in closed else base * p for h, p in enumerate(PROFILE)]
+    add = booths or {}
+    groups = []
+    for lt, n in BOOTHS.items():
+        b = max(0, n + add.get(lt, 0))
+        groups.append(
+            {"name": lt, "lane_type": lt, "booths": [0 if h in closed else b for h in range(24)]}
+        )
+    return {
+        "format_version": 1,
+        "name": f"fixture {crossing_id} {day}",
+        "direction": "US-bound",
+        "horizon_hours": 24,
+        "classes": [
+            {
+                "name": "cars",
+                "rate_per_hour": [r * (1 - share) for r in rates],
+                "service": {"general": {"distribution": "exponential", "mean": 1.0}},
+            },
+            {
+                "name": "nexus",
+                "rate_per_hour": [r * share for r in rates],
+                "service": {
+                    "nexus": {"distribution": "exponential", "mean": 0.5},
+                    "general": {"distribution": "exponential", "mean": 1.0},
+                },
+            },
+        ],
+        "lane_groups": groups,
+    }
+
+
+def _table(doc: dict[str, Any]) -> dict[tuple[int, str], tuple[float, float, float]]:
+    res = simulate(parse_scenario_dict(doc), replications=REPLICATIONS, seed=7)
+    h = res.hourly
+    out = {}
+    for i in range(len(h["hour"])):
+        mean = float(h["mean_wait_min"][i])
+        ci = float(h["mean_wait_min_ci95"][i])
+        out[(int(h["hour"][i]), str(h["lane_type"][i]))] = (
+            mean if math.isfinite(mean) else 0.0,
+            ci if math.isfinite(ci) else 0.0,
+            float(h["count"][i]),
+        )
+    return out
+
+
+def predict_waits(con: Any, crossing_id: str, day: date, direction: str) -> Prediction:
+    doc = scenario(crossing_id, day)
+    table = _table(doc)
+    midnight = datetime(day.year, day.month, day.day)
+    rows = []
+    for hour in range(24):
+        for lt in BOOTHS:
+            mean, ci, count = table.get((hour, lt), (0.0, 0.0, 0.0))
+            rows.append(
+                Row(
+                    hour_start=midnight + timedelta(hours=hour),
+                    lane_type=lt,
+                    delay_min=round(mean, 2),
+                    lo=round(max(0.0, mean - ci), 2),
+                    hi=round(mean + ci, 2),
+                    lanes_open=float(BOOTHS[lt]),
+                    arrivals_per_h=count,
+                )
+            )
+    return Prediction(
+        crossing_id=crossing_id,
+        crossing_name=f"crossing {crossing_id}",
+        port_code=crossing_id,
+        day=day,
+        direction=direction,
+        model="test-fixture",
+        validated=crossing_id == "3005",
+        capacity_basis="sourced booths" if crossing_id == "3005" else "sizing rule",
+        demand_basis="test fixture",
+        rows=tuple(rows),
+    )
+
+
+def whatif(con: Any, crossing_id: str, day: date, direction: str, changes: dict[str, Any]) -> Any:
+    base = _table(scenario(crossing_id, day))
+    new = _table(
+        scenario(
+            crossing_id, day, changes["booths"], changes["nexus_share"], changes["closed_hours"]
+        )
+    )
+    rows = []
+    for hour in range(24):
+        for lt in BOOTHS:
+            b, bci, _ = base.get((hour, lt), (0.0, 0.0, 0.0))
+            s, sci, _ = new.get((hour, lt), (0.0, 0.0, 0.0))
+            half = math.hypot(bci, sci)
+            rows.append(
+                {
+                    "hour_start": f"{day.isoformat()}T{hour:02d}:00",
+                    "lane_type": lt,
+                    "baseline_min": round(b, 2),
+                    "scenario_min": round(s, 2),
+                    "diff_min": round(s - b, 2),
+                    "diff_lo": round(s - b - half, 2),
+                    "diff_hi": round(s - b + half, 2),
+                    "baseline_lanes_open": float(BOOTHS[lt]),
+                    "scenario_lanes_open": float(max(0, BOOTHS[lt] + changes["booths"].get(lt, 0))),
+                }
+            )
+    return {
+        "model": "test-fixture",
+        "validated": crossing_id == "3005",
+        "capacity_basis": "sizing rule",
+        "rows": rows,
+    }
+
+
+def forecast_monthly(con: Any, port_code: str, measure: str, horizon: int) -> list[dict[str, Any]]:
+    out = []
+    for k in range(horizon):
+        y, m = divmod(2024 * 12 + 2 + k, 12)  # from 2024-03, after the shipped data
+        v = 100_000.0 + 1_000.0 * k
+        out.append(
+            {
+                "month": f"{y}-{m + 1:02d}",
+                "value": v,
+                "lo80": v * 0.9,
+                "hi80": v * 1.1,
+                "lo95": v * 0.85,
+                "hi95": v * 1.15,
+                "model": "test-fixture",
+            }
+        )
+    return out
+
+
+def slow_simulation(seconds: float) -> str:
+    import time
+
+    time.sleep(seconds)
+    return "done"
+
+
+FAKE = Providers(predict_waits=predict_waits, whatif=whatif, forecast_monthly=forecast_monthly)
