@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from service_fakes import FAKE
 from starlette.exceptions import StarletteDeprecationWarning
 
 import borderflow
@@ -21,7 +22,6 @@ from borderflow.data import Crossing, FactCheck, LaneFigure
 from borderflow.service import Providers, create_app
 from borderflow.service._errors import ErrorBody
 from borderflow.service._models import CrossingOut, FactOut, LaneOut
-from service_fakes import FAKE
 
 # Starlette warns that plain httpx is deprecated for its test client (it wants httpx2, which
 # is not in the pinned stack); the client works the same.

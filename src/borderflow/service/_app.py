@@ -39,6 +39,7 @@ def create_app(
     limits: Limits | None = None,
     providers: Providers | None = None,
     data_dir: Path | None = None,
+    prestart_workers: bool = False,
 ) -> FastAPI:
     """Build the application serving the warehouse at ``db_path`` (opened read-only).
 
@@ -53,6 +54,9 @@ def create_app(
         their own).
     data_dir
         Shipped data folder (map geometry); default :func:`borderflow.shipped_data_dir`.
+    prestart_workers
+        Start and warm the simulation workers when the server starts (``borderflow
+        serve`` does), so the first what-if does not wait for them.
     """
     lim = limits or Limits()
     ctx = Context(
@@ -65,6 +69,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if prestart_workers:
+            ctx.pool.prestart()
         try:
             yield
         finally:

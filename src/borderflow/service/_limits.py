@@ -70,8 +70,47 @@ class WorkerCrashedError(Exception):
     """The worker process died while working (e.g. out of memory)."""
 
 
+#: Longest a new worker may take to import and warm up before it counts as failed [s].
+STARTUP_TIMEOUT_S = 180.0
+
+
+def _warm_up() -> None:
+    """Import the service and run a tiny simulation, so compiled code is loaded once.
+
+    This happens before the worker says it is ready: a request's wall time counts its
+    own work only, not the worker's start.
+    """
+    import borderflow.service  # noqa: F401  (imports the routes' job functions)
+    from borderflow.service._providers import parse_scenario_dict
+    from borderflow.sim import simulate
+
+    spec = parse_scenario_dict(
+        {
+            "format_version": 1,
+            "name": "warm-up",
+            "direction": "US-bound",
+            "horizon_hours": 1,
+            "classes": [
+                {
+                    "name": "c",
+                    "rate_per_hour": 10.0,
+                    "service": {"general": {"distribution": "exponential", "mean": 1.0}},
+                }
+            ],
+            "lane_groups": [{"name": "g", "lane_type": "general", "booths": 1}],
+        }
+    )
+    simulate(spec, replications=1, seed=0)
+
+
 def _worker_main(conn: Connection) -> None:
     """Worker loop: receive ``(function, args)``, send ``("ok", result)`` or ``("err", exc)``."""
+    try:
+        _warm_up()
+    except Exception as exc:
+        conn.send(("err", RuntimeError(f"worker start failed: {type(exc).__name__}: {exc}")))
+        return
+    conn.send(("ready", None))
     while True:
         try:
             fn, args = conn.recv()
@@ -95,6 +134,26 @@ class _Worker:
         self.proc = ctx.Process(target=_worker_main, args=(child,), daemon=True)
         self.proc.start()
         child.close()
+        self.ready = False
+        self._ready_lock = threading.Lock()
+
+    def wait_ready(self) -> None:
+        """Block until the worker has warmed up (raise if it failed to start)."""
+        with self._ready_lock:
+            self._wait_ready()
+
+    def _wait_ready(self) -> None:
+        if self.ready:
+            return
+        if not self.conn.poll(STARTUP_TIMEOUT_S):
+            raise WorkerCrashedError
+        try:
+            status, value = self.conn.recv()
+        except (EOFError, OSError):
+            raise WorkerCrashedError from None
+        if status != "ready":
+            raise WorkerCrashedError from value
+        self.ready = True
 
     def call(self, fn: Callable[..., Any], args: tuple[Any, ...], timeout_s: float) -> Any:
         self.conn.send((fn, args))
@@ -163,6 +222,11 @@ class WorkerPool:
     def _run_blocking(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
         w = self._take()
         try:
+            w.wait_ready()
+        except WorkerCrashedError:
+            self._give_back(w, healthy=False)
+            raise
+        try:
             result = w.call(fn, args, self.limits.timeout_s)
         except (WorkTimeoutError, WorkerCrashedError):
             self._give_back(w, healthy=False)  # kill: the only way to stop compiled code
@@ -219,6 +283,21 @@ class WorkerPool:
         finally:
             with self._lock:
                 self._admitted -= 1
+
+    def prestart(self) -> None:
+        """Start and warm every worker now, in the background (for a server's start)."""
+
+        def start() -> None:
+            with self._lock:
+                missing = self.limits.workers - len(self._all)
+                new = [_Worker(self._ctx) for _ in range(max(0, missing))]
+                self._all.extend(new)
+                self._idle.extend(new)
+            for w in new:
+                with contextlib.suppress(WorkerCrashedError):
+                    w.wait_ready()
+
+        threading.Thread(target=start, name="sim-prestart", daemon=True).start()
 
     def close(self) -> None:
         """Stop every worker process (idempotent)."""

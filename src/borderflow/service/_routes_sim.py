@@ -31,7 +31,7 @@ MAX_CLOSURE_DAYS = 31
 
 
 def expected_vehicles(spec: PortSpec) -> float:
-    """Return the expected vehicles of one replication: rates times hours, listed arrivals, queues."""
+    """Return expected vehicles of one replication (rates x hours, listed, queued)."""
     total = 0.0
     for c in spec.classes:
         rates = c.rate_per_hour

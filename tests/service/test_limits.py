@@ -1,0 +1,151 @@
+"""Limits: caps per request (413 naming the cap), wall time (worker killed), bounded queue."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import os
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from service_fakes import slow_simulation
+from starlette.exceptions import StarletteDeprecationWarning
+
+from borderflow.service import Limits, create_app
+from borderflow.service._errors import ApiError
+from borderflow.service._limits import WorkerPool
+from borderflow.service._providers import parse_scenario_dict
+from borderflow.sim import simulate
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", StarletteDeprecationWarning)
+    from fastapi.testclient import TestClient
+
+LIMITS = Limits(max_horizon_hours=48, max_replications=20, max_vehicles=200_000, workers=1)
+
+
+def mm1(rate: float = 30.0, horizon: int = 48, mean_service: float = 1.0) -> dict[str, Any]:
+    return {
+        "format_version": 1,
+        "name": "M/M/1",
+        "direction": "US-bound",
+        "horizon_hours": horizon,
+        "classes": [
+            {
+                "name": "cars",
+                "rate_per_hour": rate,
+                "service": {"general": {"distribution": "exponential", "mean": mean_service}},
+            }
+        ],
+        "lane_groups": [{"name": "g", "lane_type": "general", "booths": 1}],
+    }
+
+
+@pytest.fixture(scope="module")
+def client(warehouse_path: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(warehouse_path, limits=LIMITS)) as c:
+        yield c
+
+
+def test_simulate_matches_the_kernel_and_theory(client: TestClient) -> None:
+    res = client.post("/api/simulate", json={"scenario": mm1(), "replications": 8, "seed": 3})
+    assert res.status_code == 200, res.text
+    doc = res.json()
+    direct = simulate(parse_scenario_dict(mm1()), replications=8, seed=3).to_dict()
+    assert doc["summary"] == direct["summary"]  # same numbers as the library, bit for bit
+    # M/M/1 with lambda = 0.5/min, mu = 1/min: Wq = rho / (mu - lambda) = 1 minute.
+    mean, ci = doc["summary"]["mean_wait_min"]["mean"], doc["summary"]["mean_wait_min"]["ci95"]
+    assert abs(mean - 1.0) < max(3 * ci, 0.15)
+    assert math.isclose(doc["expected_vehicles"], 30.0 * 48 * 8)
+
+
+@pytest.mark.parametrize(
+    ("body", "param", "cap"),
+    [
+        ({"scenario": mm1(horizon=49), "replications": 1}, "scenario.horizon_hours", "48"),
+        ({"scenario": mm1(), "replications": 21}, "replications", "20"),
+        # 600 veh/h * 48 h * 10 replications = 288,000 expected vehicles > 200,000.
+        ({"scenario": mm1(rate=600.0), "replications": 10}, "scenario.classes", "200,000"),
+    ],
+)
+def test_caps_answer_413_naming_the_cap(
+    client: TestClient, body: dict[str, Any], param: str, cap: str
+) -> None:
+    res = client.post("/api/simulate", json=body)
+    assert res.status_code == 413, res.text
+    err = res.json()["error"]
+    assert err["parameter"] == param and cap in err["message"]
+
+
+def test_bad_scenario_names_the_field(client: TestClient) -> None:
+    doc = mm1()
+    doc["classes"][0]["service"]["general"]["mean"] = -1.0
+    err = client.post("/api/simulate", json={"scenario": doc}).json()["error"]
+    assert err["status"] == 422 and "mean" in err["message"]
+    doc = mm1()
+    doc["lane_groups"][0]["lane_typo"] = "x"
+    err = client.post("/api/simulate", json={"scenario": doc}).json()["error"]
+    assert err["status"] == 422 and "lane_typo" in err["message"]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A killed child not yet reaped shows as a zombie.
+    with open(f"/proc/{pid}/stat") as fh:
+        return fh.read().split()[2] != "Z"
+
+
+def test_timeout_kills_the_worker_and_the_pool_recovers() -> None:
+    pool = WorkerPool(Limits(workers=1, queue=0, timeout_s=1.0))
+    try:
+        assert asyncio.run(pool.run(slow_simulation, 0.0)) == "done"
+        (pid,) = pool.pids()
+        t0 = time.monotonic()
+        with pytest.raises(ApiError) as info:
+            asyncio.run(pool.run(slow_simulation, 30.0))
+        assert info.value.detail.status == 504 and "1 s" in info.value.detail.message
+        assert time.monotonic() - t0 < 10
+        assert not _alive(pid)
+        assert asyncio.run(pool.run(slow_simulation, 0.0)) == "done"  # a fresh worker
+        assert pool.pids() != [pid]
+    finally:
+        pool.close()
+    assert pool.pids() == []
+
+
+def test_full_queue_answers_429_with_retry_after() -> None:
+    pool = WorkerPool(Limits(workers=1, queue=1, timeout_s=20.0, retry_after_s=7))
+
+    async def three() -> list[Any]:
+        jobs = [pool.run(slow_simulation, 1.5) for _ in range(3)]
+        return await asyncio.gather(*jobs, return_exceptions=True)
+
+    try:
+        out = asyncio.run(three())
+    finally:
+        pool.close()
+    done = [x for x in out if x == "done"]
+    refused = [x for x in out if isinstance(x, ApiError)]
+    assert len(done) == 2 and len(refused) == 1  # one running + one waiting, one refused
+    assert refused[0].detail.status == 429 and refused[0].headers == {"Retry-After": "7"}
+
+
+def test_workers_stop_with_the_server(warehouse_path: Path) -> None:
+    app = create_app(warehouse_path, limits=Limits(workers=1))
+    with TestClient(app) as c:
+        assert (
+            c.post(
+                "/api/simulate", json={"scenario": mm1(horizon=2), "replications": 1}
+            ).status_code
+            == 200
+        )
+        pids = app.state.context.pool.pids()
+        assert len(pids) == 1 and _alive(pids[0])
+    assert not _alive(pids[0])
