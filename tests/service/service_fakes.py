@@ -207,3 +207,53 @@ def slow_simulation(seconds: float) -> str:
 
 
 FAKE = Providers(predict_waits=predict_waits, whatif=whatif, forecast_monthly=forecast_monthly)
+
+
+def quick_predict_waits(con: Any, crossing_id: str, day: date, direction: str) -> Prediction:
+    """A prediction by formula (no simulation): for fuzzing, where speed matters."""
+    midnight = datetime(day.year, day.month, day.day)
+    rows = tuple(
+        Row(midnight + timedelta(hours=h), lt, 2.0 * p, p, 3.0 * p, float(n), 100.0 * p)
+        for h, p in enumerate(PROFILE)
+        for lt, n in BOOTHS.items()
+    )
+    return Prediction(
+        crossing_id, crossing_id, crossing_id, day, direction, "quick-fixture", False,
+        "sizing rule", "test fixture", rows,
+    )  # fmt: skip
+
+
+def quick_whatif(con: Any, crossing_id: str, day: date, direction: str, changes: Any) -> Any:
+    rows = [
+        {
+            "hour_start": f"{day.isoformat()}T{h:02d}:00",
+            "lane_type": "general",
+            "baseline_min": 2.0 * p,
+            "scenario_min": p,
+            "diff_min": -p,
+            "diff_lo": -1.5 * p,
+            "diff_hi": -0.5 * p,
+        }
+        for h, p in enumerate(PROFILE)
+    ]
+    return {
+        "model": "quick-fixture",
+        "validated": False,
+        "capacity_basis": "sizing rule",
+        "rows": rows,
+    }
+
+
+def quick_closure(con: Any, port: str, start: date, end: date, measure: str, share: float) -> Any:
+    return {
+        "closure": {"port": port, "from": start.isoformat(), "to": end.isoformat()},
+        "ports": [{"port_code": "3801", "port_name": "Detroit", "baseline": 1.0}],
+    }
+
+
+QUICK = Providers(
+    predict_waits=quick_predict_waits,
+    whatif=quick_whatif,
+    forecast_monthly=forecast_monthly,
+    closure=quick_closure,
+)

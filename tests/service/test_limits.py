@@ -102,6 +102,7 @@ def _alive(pid: int) -> bool:
         return fh.read().split()[2] != "Z"
 
 
+@pytest.mark.slow  # two worker starts (import + warm-up) on a shared 2-core machine
 def test_timeout_kills_the_worker_and_the_pool_recovers() -> None:
     pool = WorkerPool(Limits(workers=1, queue=0, timeout_s=1.0))
     try:
@@ -120,6 +121,7 @@ def test_timeout_kills_the_worker_and_the_pool_recovers() -> None:
     assert pool.pids() == []
 
 
+@pytest.mark.slow
 def test_full_queue_answers_429_with_retry_after() -> None:
     pool = WorkerPool(Limits(workers=1, queue=1, timeout_s=20.0, retry_after_s=7))
 

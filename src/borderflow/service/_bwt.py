@@ -103,13 +103,13 @@ def _hour_rows(pred: Any, at: datetime) -> dict[str, Any]:
     return out
 
 
-def _port_entry(ctx: Context, c: Crossing, at: datetime) -> dict[str, Any]:
+def _port_entry(ctx: Context, c: Crossing, at: datetime, con: Any) -> dict[str, Any]:
     figures = _cbp_figures(c)
     open_now = is_open(c.hours, at)
     pred: Any = None
     unavailable: str | None = None
     try:
-        pred = ctx.predict(c.crossing_id, at.date(), US_BOUND)
+        pred = ctx.predict(c.crossing_id, at.date(), US_BOUND, con)
     except ApiError as exc:
         unavailable = exc.detail.message
     rows = _hour_rows(pred, at) if pred is not None else {}
@@ -195,7 +195,11 @@ def bwt_feed(ctx: Context, at: datetime) -> dict[str, Any]:
         Local clock time at each crossing the figures are for (minutes ignored).
     """
     crossings = [c for c in ctx.registry.crossings if c.cbp_port_number]
-    ports = [_port_entry(ctx, c, at) for c in crossings]
+    try:
+        with ctx.warehouse() as con:
+            ports = [_port_entry(ctx, c, at, con) for c in crossings]
+    except ApiError:  # no warehouse: every entry says why
+        ports = [_port_entry(ctx, c, at, None) for c in crossings]
     problems = {p["borderflow"]["problem"] for p in ports if p["borderflow"]["problem"]}
     return {
         "last_updated_date": at.date().isoformat(),

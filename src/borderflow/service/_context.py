@@ -170,12 +170,17 @@ class Context:
             suggestions=suggest(reg, q),
         )
 
-    def predict(self, crossing_id: str, day: date, direction: str) -> Any:
-        """Return a provider's wait prediction, cached per crossing-day (501 when not available)."""
+    def predict(self, crossing_id: str, day: date, direction: str, con: Any = None) -> Any:
+        """Return a provider's wait prediction, cached per crossing-day (501 when not available).
+
+        ``con`` is an open warehouse connection to reuse (one is opened when ``None``).
+        """
 
         def compute() -> Any:
-            with self.warehouse() as con:
+            if con is not None:
                 return self.providers.predict_waits(con, crossing_id, day, direction)
+            with self.warehouse() as own:
+                return self.providers.predict_waits(own, crossing_id, day, direction)
 
         try:
             return self.predictions.get_or((crossing_id, day, direction), compute)

@@ -122,7 +122,8 @@ def _validation_message(err: dict[str, Any]) -> tuple[str | None, str]:
     """Return (parameter, message) for one pydantic/FastAPI validation error."""
     loc = [str(x) for x in err.get("loc", ())]
     where = loc[0] if loc else ""
-    name = ".".join(loc[1:]) if len(loc) > 1 else where
+    # A list parameter's item index (measure.0) is not a parameter name: drop it.
+    name = ".".join(x for x in loc[1:] if not x.isdigit()) if len(loc) > 1 else where
     msg = str(err.get("msg", "invalid value"))
     if "input" in err and where in ("query", "path", "header"):
         return name, f"{where} parameter {name} = {clip(err['input'])!r}: {msg}"

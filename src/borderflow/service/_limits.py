@@ -190,8 +190,7 @@ class WorkerPool:
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
         self._admitted = 0  # running + waiting
-        self._threads = ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix="sim")
-        self._closed = False
+        self._threads: ThreadPoolExecutor | None = None
 
     @property
     def started(self) -> int:
@@ -212,7 +211,7 @@ class WorkerPool:
 
     def _give_back(self, w: _Worker, healthy: bool) -> None:
         with self._lock:
-            if healthy and not self._closed:
+            if healthy and w in self._all:
                 self._idle.append(w)
                 return
             if w in self._all:
@@ -250,9 +249,12 @@ class WorkerPool:
             worker died.
         """
         lim = self.limits
-        if self._closed:
-            raise ApiError(503, "unavailable", "the server is shutting down")
         with self._lock:
+            if self._threads is None:
+                self._threads = ThreadPoolExecutor(
+                    max_workers=lim.workers, thread_name_prefix="sim"
+                )
+            threads = self._threads
             if self._admitted >= lim.workers + lim.queue:
                 raise ApiError(
                     429,
@@ -267,7 +269,7 @@ class WorkerPool:
             loop = asyncio.get_running_loop()
             started = time.monotonic()
             try:
-                return await loop.run_in_executor(self._threads, self._run_blocking, fn, args)
+                return await loop.run_in_executor(threads, self._run_blocking, fn, args)
             except WorkTimeoutError:
                 raise ApiError(
                     504,
@@ -300,10 +302,11 @@ class WorkerPool:
         threading.Thread(target=start, name="sim-prestart", daemon=True).start()
 
     def close(self) -> None:
-        """Stop every worker process (idempotent)."""
+        """Stop every worker process (idempotent; a later :meth:`run` starts new ones)."""
         with self._lock:
-            self._closed = True
             workers, self._all, self._idle = list(self._all), [], []
+            threads, self._threads = self._threads, None
         for w in workers:
             w.kill()
-        self._threads.shutdown(wait=False, cancel_futures=True)
+        if threads is not None:
+            threads.shutdown(wait=False, cancel_futures=True)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from typing import Any, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -161,16 +162,18 @@ class WhatIfIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     crossing_id: str = Field(max_length=8, description="Registry crossing id, e.g. 3005.")
-    day: str = Field(max_length=10, description="YYYY-MM-DD (local).")
+    day: date = Field(description="Local day, YYYY-MM-DD.")
     direction: Literal["US-bound", "Canada-bound"] = "US-bound"
-    booths: dict[Literal["general", "nexus", "ready", "commercial"], int] = Field(
+    booths: dict[
+        Literal["general", "nexus", "ready", "commercial"], Annotated[int, Field(ge=-20, le=20)]
+    ] = Field(
         default_factory=dict,
-        description="Booths added per lane type (negative removes) [booths], |n| <= 20.",
+        description="Booths added per lane type (negative removes) [booths].",
     )
     nexus_share: float | None = Field(
         default=None, ge=0.0, le=1.0, description="Share of passenger vehicles using NEXUS."
     )
-    closed_hours: list[int] = Field(
+    closed_hours: list[Annotated[int, Field(ge=0, le=23)]] = Field(
         default_factory=list, max_length=24, description="Local hours (0-23) closed."
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Path, Query
 
@@ -45,6 +45,23 @@ PortCodeParam = Annotated[
     str, Path(max_length=PARAM_MAX, description="BTS port code (e.g. 3004) or a name.")
 ]
 DayParam = Annotated[date, Query(description="Local day, YYYY-MM-DD.")]
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+#: A BTS measure name (the schema lists them).
+Measure = Literal[
+    "Personal Vehicles",
+    "Personal Vehicle Passengers",
+    "Trucks",
+    "Truck Containers Loaded",
+    "Truck Containers Empty",
+    "Buses",
+    "Bus Passengers",
+    "Pedestrians",
+    "Trains",
+    "Train Passengers",
+    "Rail Containers Loaded",
+    "Rail Containers Empty",
+]
+assert set(get_args(Measure)) == set(BTS_MEASURES)
 DirectionParam = Annotated[
     str, Query(pattern="^(US-bound|Canada-bound)$", description="US-bound or Canada-bound.")
 ]
@@ -177,13 +194,15 @@ def build_router(ctx: Context) -> APIRouter:
     def port_traffic(
         code: PortCodeParam,
         measure: Annotated[
-            list[str] | None, Query(max_length=12, description="BTS measure(s).")
+            list[Measure] | None, Query(max_length=12, description="BTS measure(s).")
         ] = None,
         start: Annotated[
-            str | None, Query(alias="from", max_length=7, description="First month, YYYY-MM.")
+            str | None,
+            Query(alias="from", pattern=MONTH_PATTERN, description="First month, YYYY-MM."),
         ] = None,
         end: Annotated[
-            str | None, Query(alias="to", max_length=7, description="Last month, YYYY-MM.")
+            str | None,
+            Query(alias="to", pattern=MONTH_PATTERN, description="Last month, YYYY-MM."),
         ] = None,
     ) -> dict[str, Any]:
         """Monthly U.S.-bound series of a BTS port [count/month] (code like 3004, or a name)."""
@@ -238,14 +257,6 @@ def build_router(ctx: Context) -> APIRouter:
         ] = 12,
     ) -> dict[str, Any]:
         """Monthly traffic forecast of a port [count/month], with 80% and 95% intervals."""
-        if measure not in BTS_MEASURES:
-            raise ApiError(
-                422,
-                "invalid_parameter",
-                f"query parameter measure = {clip(measure)!r} is not a BTS measure",
-                parameter="measure",
-                suggestions=list(BTS_MEASURES),
-            )
         with ctx.warehouse() as con:
             match = _resolve(con, code)
 
@@ -295,8 +306,12 @@ def build_router(ctx: Context) -> APIRouter:
     ) -> dict[str, Any]:
         """Predicted U.S.-bound delay of every road crossing at one local hour [minutes]."""
         out = []
-        for c in ctx.registry.road_crossings:
-            pred = ctx.predict(c.crossing_id, at.date(), US_BOUND)
+        with ctx.warehouse() as con:
+            preds = [
+                (c, ctx.predict(c.crossing_id, at.date(), US_BOUND, con))
+                for c in ctx.registry.road_crossings
+            ]
+        for c, pred in preds:
             row = next(
                 (
                     x
