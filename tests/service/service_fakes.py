@@ -218,8 +218,8 @@ def quick_predict_waits(con: Any, crossing_id: str, day: date, direction: str) -
         for lt, n in BOOTHS.items()
     )
     return Prediction(
-        crossing_id, crossing_id, crossing_id, day, direction, "quick-fixture", False,
-        "sizing rule", "test fixture", rows,
+        crossing_id, crossing_id, crossing_id, day, direction, "quick-fixture",
+        crossing_id == "3005", "sizing rule", "test fixture", rows,
     )  # fmt: skip
 
 

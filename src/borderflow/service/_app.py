@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
@@ -84,6 +85,7 @@ def create_app(
         favicon_url="/static/favicon.svg",
     )
     api.state.context = ctx
+    api.add_middleware(GZipMiddleware, minimum_size=2048)  # the map geometry is ~370 KB
     install_error_handlers(api)
     api.include_router(_routes_ports.build_router(ctx))
     api.include_router(_routes_sim.build_router(ctx))

@@ -19,6 +19,9 @@ import numpy as np
 BBOX = (-170.0, 38.0, -50.0, 72.0)
 #: Simplification tolerance [degrees] (about 2 km): finer than a pixel at full width.
 TOLERANCE = 0.02
+#: Longest segment kept [degrees]: long straight runs in lon/lat (the 49th parallel) are
+#: curves on the conic map, so they get intermediate points.
+MAX_SEGMENT = 0.25
 SOURCES = (
     "Natural Earth 1:50m admin-1 and lakes (public domain); U.S.-Canada boundary derived "
     "from world-atlas 2.0.2 countries-50m (Natural Earth); see data/geo/SOURCES.md"
@@ -53,6 +56,19 @@ def _simplify(points: np.ndarray, tol: float) -> np.ndarray:
     return points[keep]
 
 
+def _densify(points: np.ndarray, step: float) -> np.ndarray:
+    """Insert points so that no segment is longer than ``step`` degrees."""
+    out = [points[:1]]
+    for a, b in zip(points[:-1], points[1:], strict=True):
+        n = int(np.ceil(float(np.hypot(*(b - a))) / step))
+        if n > 1:
+            t = np.linspace(0.0, 1.0, n + 1)[1:, None]
+            out.append(a + (b - a) * t)
+        else:
+            out.append(b[None, :])
+    return np.concatenate(out)
+
+
 def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
     kind = geometry["type"]
     coords = geometry["coordinates"]
@@ -83,7 +99,7 @@ def _clean(ring: list[list[float]], closed: bool) -> list[list[float]] | None:
     pts = np.asarray(ring, dtype=float)[:, :2]
     if not _in_bbox(pts):
         return None
-    simple = _simplify(pts, TOLERANCE)
+    simple = _densify(_simplify(pts, TOLERANCE), MAX_SEGMENT)
     if closed and len(simple) < 4:
         return None
     return [[round(float(x), 3), round(float(y), 3)] for x, y in simple]

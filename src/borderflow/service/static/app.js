@@ -33,7 +33,9 @@ function html(name, attrs = {}, parent = null, text = null) {
   return e;
 }
 function fmt(v, digits = 1) {
-  return v === null || v === undefined || Number.isNaN(v) ? "–" : Number(v).toFixed(digits);
+  if (v === null || v === undefined || Number.isNaN(v)) return "–";
+  const s = Number(v).toFixed(digits);
+  return /^-0(\.0+)?$/.test(s) ? s.slice(1) : s; // no "-0.0"
 }
 
 async function api(path, options = {}) {
@@ -87,6 +89,67 @@ function pathOf(ring, close) {
 }
 
 // --- map -----------------------------------------------------------------------------------
+// Zoom presets [west, south, east, north] degrees: dense stretches need a closer look.
+const VIEWS = {
+  all: null,
+  pacific: [-124.5, 47.8, -116.5, 49.6],
+  prairies: [-116.5, 47.8, -95, 49.6],
+  lakes: [-96, 41.5, -74.5, 49.5],
+  east: [-76.5, 43.8, -66.5, 47.6],
+  alaska: [-142, 54.5, -129, 65],
+};
+let zoom = 1;
+function setView(name) {
+  const svg = $("map");
+  const box = VIEWS[name];
+  if (!box) {
+    svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+    zoom = 1;
+  } else {
+    const corners = [[box[0], box[1]], [box[0], box[3]], [box[2], box[1]], [box[2], box[3]]]
+      .map(([lon, lat]) => project(lon, lat));
+    const xs = corners.map((c) => c[0]), ys = corners.map((c) => c[1]);
+    let x = Math.min(...xs), y = Math.min(...ys), w = Math.max(...xs) - x, h = Math.max(...ys) - y;
+    if (w / h > W / H) { const nh = (w * H) / W; y -= (nh - h) / 2; h = nh; }
+    else { const nw = (h * W) / H; x -= (nw - w) / 2; w = nw; }
+    svg.setAttribute("viewBox", `${x.toFixed(1)} ${y.toFixed(1)} ${w.toFixed(1)} ${h.toFixed(1)}`);
+    zoom = W / w;
+  }
+  // Circles keep their size on screen at any zoom; overlapping ones are nudged apart so
+  // each can be clicked (crossings a kilometre apart would otherwise hide each other).
+  const circles = [...document.querySelectorAll("#crossings circle")];
+  const pos = circles.map((c) => ({ x: Number(c.dataset.x), y: Number(c.dataset.y),
+    r: Number(c.dataset.r) / zoom }));
+  const gap = 1.5 / zoom;
+  for (let it = 0; it < 60; it++) {
+    let moved = false;
+    for (let i = 0; i < pos.length; i++) {
+      for (let j = i + 1; j < pos.length; j++) {
+        const a = pos[i], b = pos[j];
+        let dx = b.x - a.x, dy = b.y - a.y;
+        let d = Math.hypot(dx, dy);
+        const need = a.r + b.r + gap;
+        if (d >= need) continue;
+        if (d < 1e-9) { dx = Math.cos(i + j); dy = Math.sin(i + j); d = 1; }
+        const push = (need - d) / 2;
+        a.x -= (dx / d) * push; a.y -= (dy / d) * push;
+        b.x += (dx / d) * push; b.y += (dy / d) * push;
+        moved = true;
+      }
+    }
+    if (!moved) break;
+  }
+  circles.forEach((c, i) => {
+    c.setAttribute("r", pos[i].r.toFixed(2));
+    c.setAttribute("cx", pos[i].x.toFixed(2));
+    c.setAttribute("cy", pos[i].y.toFixed(2));
+  });
+  svg.style.setProperty("--zoom", zoom);
+  for (const b of document.querySelectorAll("#views button")) {
+    b.setAttribute("aria-pressed", String(b.dataset.view === name));
+  }
+}
+
 function colorOf(delay) {
   if (delay === null || delay === undefined) return NA_COLOR;
   return BINS.find((b) => delay < b.max).color;
@@ -110,7 +173,8 @@ function drawMap() {
     const [x, y] = project(p.longitude, p.latitude);
     const r = 3 + 13 * Math.sqrt(p.vehicles_per_year / maxVeh);
     const c = el("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: r.toFixed(1),
-      class: "crossing", tabindex: "0", role: "button", "data-id": p.crossing_id }, dots);
+      "data-r": r.toFixed(1), "data-x": x.toFixed(2), "data-y": y.toFixed(2), class: "crossing", tabindex: "0", role: "button",
+      "data-id": p.crossing_id }, dots);
     el("title", {}, c);
     c.addEventListener("click", () => selectCrossing(p.crossing_id, true));
     c.addEventListener("keydown", (ev) => {
@@ -411,6 +475,10 @@ async function main() {
   const list = $("crossing-list");
   for (const p of state.points) html("option", { value: `${p.name} (${p.state}) ${p.crossing_id}` }, list);
   drawMap();
+  for (const b of document.querySelectorAll("#views button")) {
+    b.addEventListener("click", () => setView(b.dataset.view));
+  }
+  setView(params.get("view") || "all");
   await loadWaits();
   for (const id of ["day", "hour", "lane"]) $(id).addEventListener("change", async () => {
     await loadWaits();
