@@ -8,6 +8,7 @@ server, nothing from the network.
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -59,7 +60,7 @@ def _simplify(points: np.ndarray, tol: float) -> np.ndarray:
 def _densify(points: np.ndarray, step: float) -> np.ndarray:
     """Insert points so that no segment is longer than ``step`` degrees."""
     out = [points[:1]]
-    for a, b in zip(points[:-1], points[1:], strict=True):
+    for a, b in itertools.pairwise(points):
         n = int(np.ceil(float(np.hypot(*(b - a))) / step))
         if n > 1:
             t = np.linspace(0.0, 1.0, n + 1)[1:, None]
