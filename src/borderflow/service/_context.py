@@ -58,45 +58,74 @@ class Context:
     pool: WorkerPool
     predictions: _Lru = dataclasses.field(default_factory=lambda: _Lru(4096))
     forecasts: _Lru = dataclasses.field(default_factory=lambda: _Lru(512))
-    _map: dict[str, Any] | None = None
+    responses: _Lru = dataclasses.field(default_factory=lambda: _Lru(2048))
+    _map: tuple[Any, dict[str, Any]] | None = None
+    _con: Any = None
+    _con_stamp: tuple[int, int] | None = None
+    _con_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
 
     @property
     def registry(self) -> Registry:
         """The crossing registry (read once per process, cached by the data layer)."""
         return load_registry()
 
+    def stamp(self) -> tuple[int, int] | None:
+        """Identity of the warehouse file now (inode, mtime); ``None`` when it is missing.
+
+        A load swaps in a new file atomically, which changes the stamp: caches keyed by
+        it never serve figures of a replaced warehouse.
+        """
+        try:
+            st = self.db_path.stat()
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns)
+
     @contextmanager
     def warehouse(self) -> Iterator[Any]:
-        """Open a read-only connection for one request; 503 when there is no warehouse."""
+        """Yield a read-only cursor for one request; 503 when there is no warehouse.
+
+        Opening the file costs about 0.1 s, so one connection per warehouse file is kept
+        and each request gets its own cursor (cursors may run in parallel threads). A
+        reloaded file (new stamp) gets a new connection; requests under way keep theirs.
+        """
+        stamp = self.stamp()
+        with self._con_lock:
+            if stamp is None or self._con is None or self._con_stamp != stamp:
+                try:
+                    con = connect_readonly(self.db_path)
+                except WarehouseMissingError:
+                    raise ApiError(
+                        503,
+                        "database_missing",
+                        "the warehouse has not been built: run `borderflow load` on the server",
+                    ) from None
+                self._con, self._con_stamp = con, stamp
+            base = self._con
+        cur = base.cursor()
         try:
-            con = connect_readonly(self.db_path)
-        except WarehouseMissingError:
-            raise ApiError(
-                503,
-                "database_missing",
-                "the warehouse has not been built: run `borderflow load` on the server",
-            ) from None
-        try:
-            yield con
+            cur.execute("USE warehouse")
+            yield cur
         finally:
-            con.close()
+            cur.close()
 
     def database_problem(self) -> str | None:
         """``None`` when the warehouse opens, else what is wrong (no path shown)."""
         try:
-            con = connect_readonly(self.db_path)
-        except WarehouseMissingError:
+            with self.warehouse() as con:
+                con.execute("SELECT count(*) FROM bts_crossings").fetchone()
+        except ApiError:
             return "warehouse not built (run `borderflow load`)"
         except Exception as exc:
-            return f"warehouse cannot be opened ({type(exc).__name__})"
-        con.close()
+            return f"warehouse cannot be read ({type(exc).__name__})"
         return None
 
     def map_points(self) -> dict[str, Any]:
         """Return crossings with coordinates and yearly traffic (computed once)."""
-        if self._map is None:
-            self._map = self._compute_map_points()
-        return self._map
+        stamp = self.stamp()
+        if self._map is None or self._map[0] != stamp:
+            self._map = (stamp, self._compute_map_points())
+        return self._map[1]
 
     def _compute_map_points(self) -> dict[str, Any]:
         reg = self.registry
@@ -183,7 +212,8 @@ class Context:
                 return self.providers.predict_waits(own, crossing_id, day, direction)
 
         try:
-            return self.predictions.get_or((crossing_id, day, direction), compute)
+            key = (self.stamp(), crossing_id, day, direction)
+            return self.predictions.get_or(key, compute)
         except NotAvailableError as exc:
             raise not_available(exc) from None
 

@@ -206,6 +206,12 @@ def build_router(ctx: Context) -> APIRouter:
         ] = None,
     ) -> dict[str, Any]:
         """Monthly U.S.-bound series of a BTS port [count/month] (code like 3004, or a name)."""
+        key = ("traffic", ctx.stamp(), code, tuple(measure or ()), start, end)
+        return dict(ctx.responses.get_or(key, lambda: _traffic(code, measure, start, end)))
+
+    def _traffic(
+        code: str, measure: list[Measure] | None, start: str | None, end: str | None
+    ) -> dict[str, Any]:
         months = []
         for name, value in (("from", start), ("to", end)):
             try:
@@ -264,7 +270,9 @@ def build_router(ctx: Context) -> APIRouter:
                 return ctx.providers.forecast_monthly(con, match.port_code, measure, horizon)
 
             try:
-                recs = ctx.forecasts.get_or((match.port_code, measure, horizon), compute)
+                recs = ctx.forecasts.get_or(
+                    (ctx.stamp(), match.port_code, measure, horizon), compute
+                )
             except NotAvailableError as exc:
                 raise not_available(exc) from None
         rows = [_row_dict(x) for x in recs]
