@@ -485,8 +485,14 @@ async function main() {
     if (state.selected) { await loadPortWaits(); scheduleWhatIf(); }
   });
   $("search").addEventListener("change", () => {
-    const m = $("search").value.match(/(\d{4})\s*$/);
-    if (m && state.byId[m[1]]) selectCrossing(m[1], true);
+    const text = $("search").value.trim();
+    const m = text.match(/(\d{4})\s*$/);
+    const q = text.toLowerCase();
+    const hit = m && state.byId[m[1]]
+      ? state.byId[m[1]]
+      : state.points.find((p) => q && p.name.toLowerCase().includes(q));
+    if (hit) selectCrossing(hit.crossing_id, true);
+    else if (text) $("status").textContent = `No crossing matches "${text}".`;
   });
   for (const id of ["wi-general", "wi-nexus", "wi-share", "wi-close-from", "wi-close-to"]) {
     $(id).addEventListener("input", scheduleWhatIf);
