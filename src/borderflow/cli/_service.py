@@ -26,15 +26,17 @@ def serve(
         int, typer.Option(help="Simulation worker processes (what-ifs, /api/simulate).", min=1)
     ] = 2,
     timeout: Annotated[
-        float, typer.Option(help="Wall-time cap of one simulation request [s].", min=1.0)
+        float, typer.Option(help="Wall-time cap of one simulation request, in seconds.", min=1.0)
     ] = 30.0,
 ) -> None:
-    """Serve the HTTP API and the dashboard (read-only on the warehouse).
+    """Serve the dashboard and the HTTP API (read-only on the warehouse).
 
-    The dashboard at / shows a map of every crossing, predicted waits by hour and lane
-    type and what-if controls; the API is documented at /docs (both work offline).
-    Predictions appear once the planning layer provides them; until then the page and
-    the API say "not available" for them.
+    Dashboard at /: a map of every crossing, predicted waits, what-if controls.
+
+    API documented at /docs. Both work offline.
+
+    Waits, forecasts and what-ifs show where this build has them; elsewhere the
+    page and the API say "not available" (see /api/health).
     """
     import uvicorn
 
