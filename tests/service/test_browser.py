@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -33,16 +34,10 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="module")
-def server(warehouse_path: Path) -> Iterator[str]:
+@contextmanager
+def _serve(app: Any) -> Iterator[str]:
     import uvicorn
 
-    providers = Providers(
-        predict_waits=quick_predict_waits, whatif=whatif, forecast_monthly=forecast_monthly
-    )
-    app = create_app(
-        warehouse_path, limits=Limits(workers=1), providers=providers, prestart_workers=True
-    )
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -53,11 +48,25 @@ def server(warehouse_path: Path) -> Iterator[str]:
     while not srv.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert srv.started
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=30)
-    sock.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
     assert app.state.context.pool.pids() == []  # workers ended with the server
+
+
+@pytest.fixture(scope="module")
+def server(warehouse_path: Path) -> Iterator[str]:
+    providers = Providers(
+        predict_waits=quick_predict_waits, whatif=whatif, forecast_monthly=forecast_monthly
+    )
+    app = create_app(
+        warehouse_path, limits=Limits(workers=1), providers=providers, prestart_workers=True
+    )
+    with _serve(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -189,4 +198,28 @@ def test_docs_render_offline(server: str, page: tuple[Any, list[str]]) -> None:
     assert "borderflow" in pg.inner_text(".swagger-ui .info .title")
     assert pg.locator(".opblock").count() >= 10
     _shot(pg, "api-docs")
+    assert blocked == []
+
+
+def test_without_predictions_the_page_says_not_available(
+    warehouse_path: Path, page: tuple[Any, list[str]]
+) -> None:
+    pg, blocked = page
+    with _serve(create_app(warehouse_path, limits=Limits(workers=1))) as url:
+        pg.goto(f"{url}/?day={DAY}&hour={HOUR}#3005")
+        pg.wait_for_selector("body[data-ready='1']", timeout=120_000)
+        pg.wait_for_function(
+            "() => document.getElementById('whatif-status').textContent.includes('not available')",
+            timeout=60_000,
+        )
+        assert "not available" in pg.inner_text("#status")
+        assert "not available" in pg.inner_text("#waits-table-wrap")
+        assert "Forecast: not available" in pg.inner_text("#traffic-note")
+        # Traffic still shows: the map has every crossing, grey, and the history chart.
+        assert (
+            pg.locator("#crossings circle[fill='#8a8a8a']").count()
+            == pg.locator("#crossings circle").count()
+        )
+        assert pg.locator("#traffic-chart svg polyline").count() == 1
+        _shot(pg, "dashboard-not-available")
     assert blocked == []

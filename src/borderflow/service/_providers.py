@@ -35,13 +35,20 @@ class NotAvailableError(Exception):
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-def not_wired(fn: _F) -> _F:
-    """Mark a provider whose library function is not in this build (delete when wiring)."""
-    fn.not_wired = True  # type: ignore[attr-defined]
-    return fn
+def not_wired(what: str) -> Callable[[_F], _F]:
+    """Mark a provider whose library function (``what``) is not in this build.
+
+    Delete the decorator line when wiring the provider.
+    """
+
+    def mark(fn: _F) -> _F:
+        fn.not_wired = what  # type: ignore[attr-defined]
+        return fn
+
+    return mark
 
 
-@not_wired
+@not_wired("predicted waits (borderflow.plan.predict_waits)")
 def predict_waits(con: Any, crossing_id: str, day: date, direction: str) -> Any:
     """Twin wait prediction for one crossing-day.
 
@@ -54,7 +61,7 @@ def predict_waits(con: Any, crossing_id: str, day: date, direction: str) -> Any:
     raise NotAvailableError("predicted waits (borderflow.plan.predict_waits)")
 
 
-@not_wired
+@not_wired("traffic forecasts (borderflow.demand.forecast_monthly)")
 def forecast_monthly(con: Any, port_code: str, measure: str, horizon: int) -> Any:
     """Monthly traffic forecast of one port and measure, ``horizon`` months ahead.
 
@@ -64,7 +71,7 @@ def forecast_monthly(con: Any, port_code: str, measure: str, horizon: int) -> An
     raise NotAvailableError("traffic forecasts (borderflow.demand.forecast_monthly)")
 
 
-@not_wired
+@not_wired("what-if runs (borderflow.plan.whatif)")
 def whatif(con: Any, crossing_id: str, day: date, direction: str, changes: dict[str, Any]) -> Any:
     """Baseline and changed port-day, paired by seed.
 
@@ -79,7 +86,7 @@ def whatif(con: Any, crossing_id: str, day: date, direction: str, changes: dict[
     raise NotAvailableError("what-if runs (borderflow.plan.whatif)")
 
 
-@not_wired
+@not_wired("closures and diversion (borderflow.plan.closure)")
 def closure(
     con: Any, port: str, start: date, end: date, measure: str, capacity_share: float
 ) -> Any:

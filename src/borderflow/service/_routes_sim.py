@@ -93,6 +93,13 @@ def _provider_job(fn: Any, db_path: Path, *args: Any) -> Any:
         con.close()
 
 
+def _check_wired(provider: Any) -> None:
+    """Answer 501 at once for a provider that is not wired (no worker is started for it)."""
+    what = getattr(provider, "not_wired", None)
+    if what:
+        raise not_available(NotAvailableError(str(what)))
+
+
 def build_router(ctx: Context) -> APIRouter:
     """Build the computing routes, bound to ``ctx``."""
     r = APIRouter()
@@ -139,6 +146,7 @@ def build_router(ctx: Context) -> APIRouter:
         """Re-run a crossing-day with booths added, a NEXUS share or closed hours."""
         c = ctx.crossing(body.crossing_id, "crossing_id")
         day = body.day
+        _check_wired(ctx.providers.whatif)
         changes = {
             "booths": dict(body.booths),
             "nexus_share": body.nexus_share,
@@ -196,6 +204,7 @@ def build_router(ctx: Context) -> APIRouter:
                 f"from/to: the closure must last 1 to {MAX_CLOSURE_DAYS} days",
                 parameter="to",
             )
+        _check_wired(ctx.providers.closure)
         try:
             out: dict[str, Any] = await ctx.pool.run(
                 _provider_job,

@@ -171,7 +171,7 @@ function drawMap() {
   const sorted = [...state.points].sort((a, b) => b.vehicles_per_year - a.vehicles_per_year);
   for (const p of sorted) {
     const [x, y] = project(p.longitude, p.latitude);
-    const r = 3 + 13 * Math.sqrt(p.vehicles_per_year / maxVeh);
+    const r = 2.5 + 10 * Math.sqrt(p.vehicles_per_year / maxVeh);
     const c = el("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: r.toFixed(1),
       "data-r": r.toFixed(1), "data-x": x.toFixed(2), "data-y": y.toFixed(2), class: "crossing", tabindex: "0", role: "button",
       "data-id": p.crossing_id }, dots);
