@@ -89,6 +89,8 @@ def test_traffic_by_code_matches_file(client: TestClient) -> None:
 
 def test_traffic_errors(client: TestClient) -> None:
     _error(client.get("/api/ports/Atlantis/traffic"), 404)
+    near = _error(client.get("/api/ports/Detriot/traffic"), 404)
+    assert any("Detroit" in x for x in near["suggestions"])
     amb = _error(client.get("/api/ports/Fort/traffic"), 409)
     assert {c["port_code"] for c in amb["candidates"]} == {"0107", "0110", "3417"}
     bad = _error(client.get("/api/ports/3004/traffic", params={"measure": "Camels"}), 422)

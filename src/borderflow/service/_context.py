@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -224,11 +225,20 @@ def not_available(exc: NotAvailableError) -> ApiError:
 
 
 def suggest(reg: Registry, query: str, n: int = 5) -> list[str]:
-    """Close matches ``"id name (state)"`` for a query that found nothing."""
+    """Return close matches ``"id name (state)"`` for a query that found nothing.
+
+    Each crossing is scored by its best similarity (difflib ratio) between the query and
+    its name, its BTS port name, or one word of either, so a misspelt town ("Detriot")
+    finds its crossings.
+    """
     q = query.strip().lower()[:100]
-    labels = {c.crossing_id: f"{c.crossing_id} {c.us_name} ({c.state})" for c in reg.search()}
-    names = {c.us_name.lower(): c.crossing_id for c in reg.search()}
-    hits = difflib.get_close_matches(q, list(names), n=n, cutoff=0.5)
-    ids = [names[h] for h in hits]
-    ids += [i for i in difflib.get_close_matches(q, list(labels), n=n, cutoff=0.5) if i not in ids]
-    return [labels[i] for i in ids[:n]]
+    if not q:
+        return []
+    scored = []
+    for c in reg.crossings:
+        names = {c.us_name.lower(), c.bts_port_name.lower(), c.crossing_id}
+        words = {w for x in list(names) for w in re.split(r"[\s\-/.,]+", x) if len(w) >= 3}
+        best = max(difflib.SequenceMatcher(None, q, k).ratio() for k in names | words)
+        if best >= 0.6:
+            scored.append((-best, c.crossing_id, f"{c.crossing_id} {c.us_name} ({c.state})"))
+    return [label for _, _, label in sorted(scored)[:n]]

@@ -97,7 +97,7 @@ def waits_doc(pred: Any) -> dict[str, Any]:
     }
 
 
-def _resolve(con: Any, code: str) -> Any:
+def _resolve(ctx: Context, con: Any, code: str) -> Any:
     try:
         return resolve_port(con, code)
     except PortNotFoundError:
@@ -107,6 +107,7 @@ def _resolve(con: Any, code: str) -> Any:
             f"no BTS port matches {clip(code)!r}: give a 4-digit port code (e.g. 3004) or "
             "part of a port or crossing name (e.g. Blaine)",
             parameter="code",
+            suggestions=suggest(ctx.registry, code),
         ) from None
     except AmbiguousPortError as exc:
         raise ApiError(
@@ -225,7 +226,7 @@ def build_router(ctx: Context) -> APIRouter:
                     parameter=name,
                 ) from None
         with ctx.warehouse() as con:
-            match = _resolve(con, code)
+            match = _resolve(ctx, con, code)
             try:
                 rows = traffic_series(
                     con, match.port_code, measure or [DEFAULT_MEASURE], months[0], months[1]
@@ -264,7 +265,7 @@ def build_router(ctx: Context) -> APIRouter:
     ) -> dict[str, Any]:
         """Monthly traffic forecast of a port [count/month], with 80% and 95% intervals."""
         with ctx.warehouse() as con:
-            match = _resolve(con, code)
+            match = _resolve(ctx, con, code)
 
             def compute() -> Any:
                 return ctx.providers.forecast_monthly(con, match.port_code, measure, horizon)
