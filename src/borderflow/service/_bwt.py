@@ -8,6 +8,7 @@ its capacity comes from sourced booths or a sizing rule. Format: ``docs/api.md``
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from typing import Any
@@ -82,6 +83,14 @@ def is_open(hours: str | None, at: datetime) -> bool | None:
     return start <= t < end if start < end else (t >= start or t < end)
 
 
+def _num(x: Any) -> float | None:
+    """Return a finite float, or ``None`` (an hour without vehicles gives NaN)."""
+    if x is None:
+        return None
+    v = float(x)
+    return v if math.isfinite(v) else None
+
+
 def _lane(status: str, **extra: Any) -> dict[str, Any]:
     return {
         "update_time": "",
@@ -112,6 +121,8 @@ def _port_entry(ctx: Context, c: Crossing, at: datetime, con: Any) -> dict[str, 
         pred = ctx.predict(c.crossing_id, at.date(), US_BOUND, con)
     except ApiError as exc:
         unavailable = exc.detail.message
+    except Exception as exc:  # one crossing's failure must not take the feed down
+        unavailable = f"no prediction for crossing {c.crossing_id} ({type(exc).__name__})"
     rows = _hour_rows(pred, at) if pred is not None else {}
     model = getattr(pred, "model", None)
     entry: dict[str, Any] = {
@@ -142,8 +153,9 @@ def _port_entry(ctx: Context, c: Crossing, at: datetime, con: Any) -> dict[str, 
                 block[kind] = _lane("Update Pending", **meta)
             else:
                 r = rows[lane_type]
-                delay = None if r.delay_min is None else round(float(r.delay_min))
-                lanes = None if r.lanes_open is None else round(float(r.lanes_open))
+                d_min, lanes_f = _num(r.delay_min), _num(r.lanes_open)
+                delay = None if d_min is None else round(d_min)
+                lanes = None if lanes_f is None else round(lanes_f)
                 status = (
                     "Update Pending"
                     if delay is None
@@ -156,8 +168,8 @@ def _port_entry(ctx: Context, c: Crossing, at: datetime, con: Any) -> dict[str, 
                 block[kind] = _lane(
                     status,
                     **meta,
-                    delay_lo_minutes=None if r.lo is None else round(float(r.lo), 1),
-                    delay_hi_minutes=None if r.hi is None else round(float(r.hi), 1),
+                    delay_lo_minutes=None if _num(r.lo) is None else round(float(r.lo), 1),
+                    delay_hi_minutes=None if _num(r.hi) is None else round(float(r.hi), 1),
                 )
                 block[kind]["update_time"] = (
                     f"At {(at.hour - 1) % 12 + 1}:00 {'am' if at.hour < 12 else 'pm'} (predicted)"

@@ -1,10 +1,11 @@
 """Every call the service makes into the planning and demand layers, one thin function each.
 
-The service never builds predictions itself: these providers call the library. Where the
-library function is not in this build yet, the provider raises
-:class:`NotAvailableError`; the endpoint answers 501 (in the one error shape) and the
-dashboard says "not available". Wiring a provider is a one-line change in its body
-(and deleting its ``@not_wired`` line).
+The service never builds predictions itself: these providers call the library, looking
+the function up by its public name when called (``borderflow.plan.predict_waits``,
+``build_scenario``, ``whatif``, ``closure_target``, ``simulate_closure``,
+``closure_json``; ``borderflow.demand.forecast_monthly``). Where a function is not in
+the build, the provider raises :class:`NotAvailableError`; the endpoint answers 501 (in
+the one error shape), ``/api/health`` lists it and the dashboard says "not available".
 
 :class:`Providers` bundles them so tests (and the benchmark) can pass their own.
 """
@@ -13,12 +14,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from borderflow.sim import PortSpec, parse_scenario
+import borderflow.demand as _demand
+import borderflow.plan as _plan
+from borderflow.sim import BoothSchedule, PortSpec, parse_scenario
 
 
 class NotAvailableError(Exception):
@@ -32,68 +36,189 @@ class NotAvailableError(Exception):
         return f"{self.what} is not available in this build of borderflow yet"
 
 
+#: Replications of a what-if (paired baseline and changed port-day).
+WHATIF_REPLICATIONS = 10
+
+
+def _lib(module: Any, name: str, what: str) -> Any:
+    """Return ``module.name``, or raise :class:`NotAvailableError` naming ``what``.
+
+    The planning and demand functions are looked up when called, so a build that has
+    them uses them with no change here, and one that does not answers "not available".
+    """
+    fn = getattr(module, name, None)
+    if fn is None:
+        raise NotAvailableError(what)
+    return fn
+
+
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-def not_wired(what: str) -> Callable[[_F], _F]:
-    """Mark a provider whose library function (``what``) is not in this build.
-
-    Delete the decorator line when wiring the provider.
-    """
+def requires(*names: tuple[Any, str], what: str) -> Callable[[_F], _F]:
+    """Declare the library functions a provider needs (for ``/api/health``)."""
 
     def mark(fn: _F) -> _F:
-        fn.not_wired = what  # type: ignore[attr-defined]
+        fn.requires = names  # type: ignore[attr-defined]
+        fn.what = what  # type: ignore[attr-defined]
         return fn
 
     return mark
 
 
-@not_wired("predicted waits (borderflow.plan.predict_waits)")
+_WAITS = "predicted waits (borderflow.plan.predict_waits)"
+_FORECAST = "traffic forecasts (borderflow.demand.forecast_monthly)"
+_WHATIF = "what-if runs (borderflow.plan.build_scenario and borderflow.plan.whatif)"
+_CLOSURE = "closures (borderflow.plan.closure_target, simulate_closure, closure_json)"
+
+
+@requires((_plan, "predict_waits"), what=_WAITS)
 def predict_waits(con: Any, crossing_id: str, day: date, direction: str) -> Any:
-    """Twin wait prediction for one crossing-day.
+    """Twin wait prediction for one crossing-day (``borderflow.plan.predict_waits``).
 
-    Returns an object shaped like ``borderflow.plan.WaitPrediction``: attributes
-    ``crossing_id, crossing_name, port_code, day, direction, model, validated,
-    capacity_basis, demand_basis`` and ``rows`` (each ``hour_start, lane_type, delay_min,
-    lo, hi, lanes_open, arrivals_per_h``).
+    Returns a ``WaitPrediction``: ``crossing_id, crossing_name, port_code, day,
+    direction, model, validated, capacity_basis, demand_basis`` and ``rows`` (each
+    ``hour_start, lane_type, delay_min, lo, hi, lanes_open, arrivals_per_h``).
     """
-    # Wiring: return borderflow.plan.predict_waits(con, crossing_id, day, direction)
-    raise NotAvailableError("predicted waits (borderflow.plan.predict_waits)")
+    return _lib(_plan, "predict_waits", _WAITS)(con, crossing_id, day, direction)
 
 
-@not_wired("traffic forecasts (borderflow.demand.forecast_monthly)")
+@requires((_demand, "forecast_monthly"), what=_FORECAST)
 def forecast_monthly(con: Any, port_code: str, measure: str, horizon: int) -> Any:
-    """Monthly traffic forecast of one port and measure, ``horizon`` months ahead.
+    """Monthly forecast of one port and measure (``borderflow.demand.forecast_monthly``).
 
-    Returns a sequence of records with ``month, value, lo80, hi80, lo95, hi95, model``.
+    Returns records with ``month, value, lo80, hi80, lo95, hi95, model``.
     """
-    # Wiring: return borderflow.demand.forecast_monthly(con, port_code, measure, horizon)
-    raise NotAvailableError("traffic forecasts (borderflow.demand.forecast_monthly)")
+    _, fc = _lib(_demand, "forecast_monthly", _FORECAST)(con, port_code, measure, horizon)
+    return [
+        {
+            "month": f"{p.month:%Y-%m}",
+            "value": p.value,
+            "lo80": p.lo80,
+            "hi80": p.hi80,
+            "lo95": p.lo95,
+            "hi95": p.hi95,
+            "model": fc.model,
+        }
+        for p in fc.points
+    ]
 
 
-@not_wired("what-if runs (borderflow.plan.whatif)")
+def _changed_spec(gen: Any, changes: dict[str, Any]) -> tuple[PortSpec, list[str]]:
+    """Apply booth changes and closed hours to a generated port-day; return notes."""
+    spec: PortSpec = gen.spec
+    hours = spec.horizon_hours
+    closed = set(changes.get("closed_hours") or [])
+    add: dict[str, int] = dict(changes.get("booths") or {})
+    group_max: dict[str, int] = dict(getattr(gen, "group_max", {}) or {})
+    notes: list[str] = []
+    groups = []
+    for g in spec.lane_groups:
+        delta = add.pop(g.lane_type, 0)
+        if isinstance(g.staffing, BoothSchedule):
+            booths = list(g.staffing.per_hour(hours))
+            cap = group_max.get(g.name)
+            new = [max(0, b + delta) for b in booths]
+            if cap is not None and any(b > cap for b in new):
+                notes.append(f"{g.name}: booths capped at the crossing's {cap} lanes")
+                new = [min(b, cap) for b in new]
+            new = [0 if h in closed else b for h, b in enumerate(new)]
+            groups.append(dataclasses.replace(g, staffing=BoothSchedule(tuple(new))))
+        else:
+            if delta or closed:
+                notes.append(f"{g.name}: queue-triggered staffing left unchanged")
+            groups.append(g)
+    notes += [f"{lt}: no lane group of that type at this crossing" for lt in add]
+    classes = list(spec.classes)
+    if closed:
+        # A closed crossing gets no arrivals in those hours: the traffic goes elsewhere
+        # (GET /api/closures models where) -- stated in docs/api.md.
+        classes = []
+        for c in spec.classes:
+            r = c.rate_per_hour
+            rates = r if isinstance(r, tuple) else (float(r),) * hours
+            classes.append(
+                dataclasses.replace(
+                    c, rate_per_hour=tuple(0.0 if h in closed else x for h, x in enumerate(rates))
+                )
+            )
+    return dataclasses.replace(spec, lane_groups=tuple(groups), classes=tuple(classes)), notes
+
+
+@requires((_plan, "build_scenario"), (_plan, "whatif"), what=_WHATIF)
 def whatif(con: Any, crossing_id: str, day: date, direction: str, changes: dict[str, Any]) -> Any:
-    """Baseline and changed port-day, paired by seed.
+    """Baseline against changed port-day, paired by seed (``borderflow.plan.whatif``).
 
     ``changes`` has ``booths`` (lane type -> booths added, may be negative), ``nexus_share``
     (share of passenger traffic using NEXUS, 0-1, or ``None`` for unchanged) and
-    ``closed_hours`` (local hours the crossing is closed). Returns an object with
-    ``model, validated, capacity_basis`` and ``rows`` (``hour_start, lane_type,
-    baseline_min, scenario_min, diff_min, diff_lo, diff_hi, baseline_lanes_open,
-    scenario_lanes_open``).
+    ``closed_hours`` (local hours the crossing is closed). Returns ``model, validated,
+    capacity_basis, notes`` and ``rows`` (``hour_start, lane_type, baseline_min,
+    scenario_min, diff_min, diff_lo, diff_hi, baseline_lanes_open, scenario_lanes_open``).
     """
-    # Wiring: return borderflow.plan.whatif_port_day(con, crossing_id, day, direction, changes)
-    raise NotAvailableError("what-if runs (borderflow.plan.whatif)")
+    build = _lib(_plan, "build_scenario", _WHATIF)
+    run = _lib(_plan, "whatif", _WHATIF)
+    base = build(con, crossing_id, day, direction)
+    share = changes.get("nexus_share")
+    gen = (
+        base
+        if share is None
+        else build(con, crossing_id, day, direction, share_overrides={"nexus": float(share)})
+    )
+    spec, notes = _changed_spec(gen, changes)
+    res = run(base.spec, spec, replications=WHATIF_REPLICATIONS, seed=0)
+    wait = res.hourly["mean_wait_min"]
+    names = list(res.lane_types)
+    booths_b = {g.lane_type: g.staffing for g in base.spec.lane_groups}
+    booths_s = {g.lane_type: g.staffing for g in spec.lane_groups}
+    hours = base.spec.horizon_hours
+
+    def num(x: Any) -> float | None:
+        v = float(x)
+        return round(v, 3) if math.isfinite(v) else None
+
+    def open_at(staffing: Any, h: int) -> float | None:
+        return float(staffing.per_hour(hours)[h]) if isinstance(staffing, BoothSchedule) else None
+
+    rows = []
+    for h in range(min(hours, len(wait["baseline"]))):
+        for j, lt in enumerate(names):
+            if lt == "all":
+                continue
+            b, s_, d = wait["baseline"][h][j], wait["scenario"][h][j], wait["diff"][h][j]
+            half = wait["diff_ci95"][h][j]
+            rows.append(
+                {
+                    "hour_start": f"{day.isoformat()}T{h:02d}:00",
+                    "lane_type": lt,
+                    "baseline_min": num(b),
+                    "scenario_min": num(s_),
+                    "diff_min": num(d),
+                    "diff_lo": num(float(d) - float(half)),
+                    "diff_hi": num(float(d) + float(half)),
+                    "baseline_lanes_open": open_at(booths_b.get(lt), h),
+                    "scenario_lanes_open": open_at(booths_s.get(lt), h),
+                }
+            )
+    return {
+        "model": "twin what-if (paired replications)",
+        "validated": crossing_id == "3005",
+        "capacity_basis": base.capacity_basis,
+        "notes": [*notes, f"pairing: {res.to_dict()['pairing']}"],
+        "rows": rows,
+    }
 
 
-@not_wired("closures and diversion (borderflow.plan.closure)")
+@requires(
+    (_plan, "closure_target"), (_plan, "simulate_closure"), (_plan, "closure_json"),
+    what=_CLOSURE,
+)  # fmt: skip
 def closure(
     con: Any, port: str, start: date, end: date, measure: str, capacity_share: float
 ) -> Any:
     """Closure of one port from ``start`` to ``end``: the ``borderflow closure --json`` dict."""
-    # Wiring: return borderflow.plan.closure(con, port, start, end, measure=measure,
-    #                                       capacity_share=capacity_share).to_dict()
-    raise NotAvailableError("closures and diversion (borderflow.plan.closure)")
+    target = _lib(_plan, "closure_target", _CLOSURE)(con, port, measure, capacity_share)
+    result = _lib(_plan, "simulate_closure", _CLOSURE)(con, target, start, end, measure)
+    return _lib(_plan, "closure_json", _CLOSURE)(result)
 
 
 def _toml_value(v: Any) -> str:
@@ -131,9 +256,10 @@ class Providers:
     closure: Callable[[Any, str, date, date, str, float], Any] = closure
 
     def missing(self) -> list[str]:
-        """Names of the providers that are not wired to the library yet."""
-        return [
-            f.name
-            for f in dataclasses.fields(self)
-            if getattr(getattr(self, f.name), "not_wired", False)
-        ]
+        """Names of the providers whose library functions are not in this build."""
+        out = []
+        for f in dataclasses.fields(self):
+            needs = getattr(getattr(self, f.name), "requires", ())
+            if any(getattr(module, name, None) is None for module, name in needs):
+                out.append(f.name)
+        return out

@@ -94,10 +94,10 @@ def _provider_job(fn: Any, db_path: Path, *args: Any) -> Any:
 
 
 def _check_wired(provider: Any) -> None:
-    """Answer 501 at once for a provider that is not wired (no worker is started for it)."""
-    what = getattr(provider, "not_wired", None)
-    if what:
-        raise not_available(NotAvailableError(str(what)))
+    """Answer 501 at once when a provider's library function is missing (no worker starts)."""
+    needs = getattr(provider, "requires", ())
+    if any(getattr(module, name, None) is None for module, name in needs):
+        raise not_available(NotAvailableError(str(getattr(provider, "what", "this function"))))
 
 
 def build_router(ctx: Context) -> APIRouter:
