@@ -14,8 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from borderflow.data import Crossing
-from borderflow.service._context import Context
-from borderflow.service._errors import ApiError
 from borderflow.vocab import US_BOUND
 
 #: CBP lane groups and lane kinds -> (registry figure category, prediction lane type).
@@ -101,30 +99,22 @@ def _lane(status: str, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _hour_rows(pred: Any, at: datetime) -> dict[str, Any]:
+def _hour_rows(doc: dict[str, Any], at: datetime) -> dict[str, dict[str, Any]]:
     """Return the prediction rows of the hour containing ``at``, by lane type."""
-    out: dict[str, Any] = {}
-    for r in pred.rows:
-        hs = r.hour_start
-        hour = hs.hour if hasattr(hs, "hour") else int(str(hs)[11:13] or 0)
-        if hour == at.hour and r.lane_type not in out:
-            out[r.lane_type] = r
+    out: dict[str, dict[str, Any]] = {}
+    for r in doc["rows"]:
+        if int(r["hour_start"][11:13]) == at.hour and r["lane_type"] not in out:
+            out[r["lane_type"]] = r
     return out
 
 
-def _port_entry(ctx: Context, c: Crossing, at: datetime, con: Any) -> dict[str, Any]:
+def _port_entry(c: Crossing, doc: dict[str, Any] | str | None, at: datetime) -> dict[str, Any]:
     figures = _cbp_figures(c)
     open_now = is_open(c.hours, at)
-    pred: Any = None
-    unavailable: str | None = None
-    try:
-        pred = ctx.predict(c.crossing_id, at.date(), US_BOUND, con)
-    except ApiError as exc:
-        unavailable = exc.detail.message
-    except Exception as exc:  # one crossing's failure must not take the feed down
-        unavailable = f"no prediction for crossing {c.crossing_id} ({type(exc).__name__})"
+    pred = doc if isinstance(doc, dict) else None
+    unavailable = doc if isinstance(doc, str) else None
     rows = _hour_rows(pred, at) if pred is not None else {}
-    model = getattr(pred, "model", None)
+    model = pred["model"] if pred is not None else None
     entry: dict[str, Any] = {
         "port_number": c.cbp_port_number,
         "border": "Canadian Border",
@@ -153,7 +143,7 @@ def _port_entry(ctx: Context, c: Crossing, at: datetime, con: Any) -> dict[str, 
                 block[kind] = _lane("Update Pending", **meta)
             else:
                 r = rows[lane_type]
-                d_min, lanes_f = _num(r.delay_min), _num(r.lanes_open)
+                d_min, lanes_f = _num(r["delay_min"]), _num(r["lanes_open"])
                 delay = None if d_min is None else round(d_min)
                 lanes = None if lanes_f is None else round(lanes_f)
                 status = (
@@ -168,8 +158,8 @@ def _port_entry(ctx: Context, c: Crossing, at: datetime, con: Any) -> dict[str, 
                 block[kind] = _lane(
                     status,
                     **meta,
-                    delay_lo_minutes=None if _num(r.lo) is None else round(float(r.lo), 1),
-                    delay_hi_minutes=None if _num(r.hi) is None else round(float(r.hi), 1),
+                    delay_lo_minutes=None if _num(r["lo"]) is None else round(float(r["lo"]), 1),
+                    delay_hi_minutes=None if _num(r["hi"]) is None else round(float(r["hi"]), 1),
                 )
                 block[kind]["update_time"] = (
                     f"At {(at.hour - 1) % 12 + 1}:00 {'am' if at.hour < 12 else 'pm'} (predicted)"
@@ -177,12 +167,12 @@ def _port_entry(ctx: Context, c: Crossing, at: datetime, con: Any) -> dict[str, 
                 block[kind]["delay_minutes"] = "" if delay is None else str(delay)
                 block[kind]["lanes_open"] = "" if lanes is None else str(lanes)
         entry[group] = block
-    basis = getattr(pred, "capacity_basis", None)
+    basis = pred["capacity_basis"] if pred is not None else None
     entry["borderflow"] = {
         "predicted": True,
         "crossing_id": c.crossing_id,
         "model": model,
-        "validated": bool(getattr(pred, "validated", False)),
+        "validated": bool(pred["validated"]) if pred is not None else False,
         "capacity_basis": basis,
         "capacity_note": (
             "booths from the sizing rule booths-from-peak-hour v1 (an assumption), "
@@ -196,22 +186,21 @@ def _port_entry(ctx: Context, c: Crossing, at: datetime, con: Any) -> dict[str, 
     return entry
 
 
-def bwt_feed(ctx: Context, at: datetime) -> dict[str, Any]:
-    """Return the CBP-shaped feed at local time ``at`` (every crossing in CBP's list).
+def bwt_feed(
+    crossings: list[Crossing], docs: dict[str, dict[str, Any] | str], at: datetime
+) -> dict[str, Any]:
+    """Return the CBP-shaped feed at local time ``at``.
 
     Parameters
     ----------
-    ctx
-        The service context.
+    crossings
+        The crossings of CBP's list (the registry's CBP snapshot).
+    docs
+        Each crossing's wait document for the day, or why it has none.
     at
         Local clock time at each crossing the figures are for (minutes ignored).
     """
-    crossings = [c for c in ctx.registry.crossings if c.cbp_port_number]
-    try:
-        with ctx.warehouse() as con:
-            ports = [_port_entry(ctx, c, at, con) for c in crossings]
-    except ApiError:  # no warehouse: every entry says why
-        ports = [_port_entry(ctx, c, at, None) for c in crossings]
+    ports = [_port_entry(c, docs.get(c.crossing_id), at) for c in crossings]
     problems = {p["borderflow"]["problem"] for p in ports if p["borderflow"]["problem"]}
     return {
         "last_updated_date": at.date().isoformat(),

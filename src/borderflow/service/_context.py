@@ -24,7 +24,12 @@ from borderflow.data import (
 from borderflow.demand import split_shares
 from borderflow.service._errors import ApiError, clip
 from borderflow.service._limits import Limits, WorkerPool
-from borderflow.service._providers import NotAvailableError, Providers
+from borderflow.service._providers import (
+    NotAvailableError,
+    Providers,
+    missing_functions,
+    predict_many,
+)
 
 
 class _Lru:
@@ -34,6 +39,21 @@ class _Lru:
         self.size = size
         self._d: OrderedDict[Any, Any] = OrderedDict()
         self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        """Return the cached value of ``key``, ``None`` when absent."""
+        with self._lock:
+            if key in self._d:
+                self._d.move_to_end(key)
+                return self._d[key]
+        return None
+
+    def put(self, key: Any, value: Any) -> None:
+        """Store ``value`` under ``key`` (dropping the least recently used)."""
+        with self._lock:
+            self._d[key] = value
+            while len(self._d) > self.size:
+                self._d.popitem(last=False)
 
     def get_or(self, key: Any, compute: Callable[[], Any]) -> Any:
         with self._lock:
@@ -57,7 +77,7 @@ class Context:
     limits: Limits
     providers: Providers
     pool: WorkerPool
-    predictions: _Lru = dataclasses.field(default_factory=lambda: _Lru(4096))
+    wait_cache: _Lru = dataclasses.field(default_factory=lambda: _Lru(4096))
     forecasts: _Lru = dataclasses.field(default_factory=lambda: _Lru(512))
     responses: _Lru = dataclasses.field(default_factory=lambda: _Lru(2048))
     _map: tuple[Any, dict[str, Any]] | None = None
@@ -200,23 +220,54 @@ class Context:
             suggestions=suggest(reg, q),
         )
 
-    def predict(self, crossing_id: str, day: date, direction: str, con: Any = None) -> Any:
-        """Return a provider's wait prediction, cached per crossing-day (501 when not available).
+    def require(self, provider: Any) -> None:
+        """Answer 501 at once when a provider's library function is missing."""
+        what = missing_functions(provider)
+        if what:
+            raise not_available(NotAvailableError(what))
 
-        ``con`` is an open warehouse connection to reuse (one is opened when ``None``).
+    async def predictions(
+        self, ids: list[str], day: date, direction: str
+    ) -> dict[str, dict[str, Any] | str]:
+        """Return the wait documents of crossings for a day (or why one has none).
+
+        Cached per warehouse file, crossing, day and direction; what is not cached is
+        computed in the worker pool (capped in wall time like a simulation), never in the
+        server process, so queries keep their latency.
         """
-
-        def compute() -> Any:
-            if con is not None:
-                return self.providers.predict_waits(con, crossing_id, day, direction)
-            with self.warehouse() as own:
-                return self.providers.predict_waits(own, crossing_id, day, direction)
-
-        try:
-            key = (self.stamp(), crossing_id, day, direction)
-            return self.predictions.get_or(key, compute)
-        except NotAvailableError as exc:
-            raise not_available(exc) from None
+        self.require(self.providers.predict_waits)
+        stamp = self.stamp()
+        if stamp is None:
+            raise ApiError(
+                503,
+                "database_missing",
+                "the warehouse has not been built: run `borderflow load` on the server",
+            )
+        out: dict[str, dict[str, Any] | str] = {}
+        todo = []
+        for cid in ids:
+            hit = self.wait_cache.get((stamp, cid, day, direction))
+            if hit is None:
+                todo.append(cid)
+            else:
+                out[cid] = hit
+        if todo:
+            try:
+                done = await self.pool.run(
+                    predict_many,
+                    self.providers.predict_waits,
+                    self.db_path,
+                    tuple(todo),
+                    day,
+                    direction,
+                )
+            except NotAvailableError as exc:
+                raise not_available(exc) from None
+            for cid, doc in done.items():
+                if isinstance(doc, dict):
+                    self.wait_cache.put((stamp, cid, day, direction), doc)
+                out[cid] = doc
+        return out
 
 
 def not_available(exc: NotAvailableError) -> ApiError:

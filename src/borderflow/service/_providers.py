@@ -17,7 +17,8 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import borderflow.demand as _demand
@@ -221,6 +222,78 @@ def closure(
     return _lib(_plan, "closure_json", _CLOSURE)(result)
 
 
+def row_dict(r: Any) -> dict[str, Any]:
+    """Return one library record (dataclass or mapping) as a JSON-ready dict.
+
+    NaN becomes ``None`` (an hour without vehicles); a time becomes local ISO 8601 without
+    offset (``2019-07-12T16:00``).
+    """
+    d = (
+        dataclasses.asdict(r)
+        if dataclasses.is_dataclass(r) and not isinstance(r, type)
+        else dict(r)
+    )
+    for k, v in d.items():
+        if isinstance(v, float) and not math.isfinite(v):
+            d[k] = None
+    hs = d.get("hour_start")
+    if isinstance(hs, datetime):
+        d["hour_start"] = hs.replace(tzinfo=None).isoformat(timespec="minutes")
+    elif hs is not None:
+        d["hour_start"] = str(hs)[:16]
+    return d
+
+
+def waits_doc(pred: Any) -> dict[str, Any]:
+    """Return a ``WaitPrediction`` as the JSON document of ``/api/ports/{id}/waits``."""
+    return {
+        "crossing_id": pred.crossing_id,
+        "crossing_name": pred.crossing_name,
+        "port_code": pred.port_code,
+        "day": str(pred.day),
+        "direction": pred.direction,
+        "model": pred.model,
+        "validated": bool(pred.validated),
+        "capacity_basis": pred.capacity_basis,
+        "demand_basis": str(pred.demand_basis),
+        "rows": [row_dict(r) for r in pred.rows],
+    }
+
+
+def predict_many(
+    fn: Callable[..., Any], db_path: Path, ids: tuple[str, ...], day: date, direction: str
+) -> dict[str, dict[str, Any] | str]:
+    """Worker side of predictions: each crossing's document, or why it has none.
+
+    Runs in a worker process (compiled code there can be stopped by killing it), with its
+    own read-only connection. :class:`NotAvailableError` propagates; any other failure
+    of one crossing is reported for that crossing only.
+    """
+    from borderflow.data import connect_readonly
+
+    con = connect_readonly(db_path)
+    out: dict[str, dict[str, Any] | str] = {}
+    try:
+        for cid in ids:
+            try:
+                out[cid] = waits_doc(fn(con, cid, day, direction))
+            except NotAvailableError:
+                raise
+            except Exception as exc:
+                out[cid] = f"no prediction for crossing {cid} ({type(exc).__name__}: {exc})"[:300]
+    finally:
+        con.close()
+    return out
+
+
+def missing_functions(provider: Any) -> str | None:
+    """Return what a provider needs and this build lacks, ``None`` when it has all."""
+    needs = getattr(provider, "requires", ())
+    if any(getattr(module, name, None) is None for module, name in needs):
+        return str(getattr(provider, "what", "this function"))
+    return None
+
+
 def _toml_value(v: Any) -> str:
     """One JSON value as a TOML inline value (JSON strings and numbers are valid TOML)."""
     if isinstance(v, bool):
@@ -257,9 +330,6 @@ class Providers:
 
     def missing(self) -> list[str]:
         """Names of the providers whose library functions are not in this build."""
-        out = []
-        for f in dataclasses.fields(self):
-            needs = getattr(getattr(self, f.name), "requires", ())
-            if any(getattr(module, name, None) is None for module, name in needs):
-                out.append(f.name)
-        return out
+        return [
+            f.name for f in dataclasses.fields(self) if missing_functions(getattr(self, f.name))
+        ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, get_args
 
@@ -33,7 +32,7 @@ from borderflow.service._models import (
     TrafficOut,
     WaitsOut,
 )
-from borderflow.service._providers import NotAvailableError
+from borderflow.service._providers import NotAvailableError, row_dict
 from borderflow.vocab import BTS_MEASURES, US_BOUND
 
 #: Longest forecast horizon served [months].
@@ -66,39 +65,6 @@ assert set(get_args(Measure)) == set(BTS_MEASURES)
 DirectionParam = Annotated[
     str, Query(pattern="^(US-bound|Canada-bound)$", description="US-bound or Canada-bound.")
 ]
-
-
-def _row_dict(r: Any) -> dict[str, Any]:
-    d = (
-        dataclasses.asdict(r)
-        if dataclasses.is_dataclass(r) and not isinstance(r, type)
-        else dict(r)
-    )
-    for k, v in d.items():
-        if isinstance(v, float) and not math.isfinite(v):
-            d[k] = None  # NaN: no vehicle in that hour
-    hs = d.get("hour_start")
-    if isinstance(hs, datetime):
-        d["hour_start"] = hs.replace(tzinfo=None).isoformat(timespec="minutes")
-    elif hs is not None:
-        d["hour_start"] = str(hs)
-    return d
-
-
-def waits_doc(pred: Any) -> dict[str, Any]:
-    """Return a provider's wait prediction as the :class:`WaitsOut` document."""
-    return {
-        "crossing_id": pred.crossing_id,
-        "crossing_name": pred.crossing_name,
-        "port_code": pred.port_code,
-        "day": str(pred.day),
-        "direction": pred.direction,
-        "model": pred.model,
-        "validated": bool(pred.validated),
-        "capacity_basis": pred.capacity_basis,
-        "demand_basis": str(pred.demand_basis),
-        "rows": [_row_dict(r) for r in pred.rows],
-    }
 
 
 def _resolve(ctx: Context, con: Any, code: str) -> Any:
@@ -280,7 +246,7 @@ def build_router(ctx: Context) -> APIRouter:
                 )
             except NotAvailableError as exc:
                 raise not_available(exc) from None
-        rows = [_row_dict(x) for x in recs]
+        rows = [row_dict(x) for x in recs]
         for x in rows:
             x["month"] = str(x["month"])[:7]
         return {
@@ -297,39 +263,36 @@ def build_router(ctx: Context) -> APIRouter:
         responses=error_responses(404, 409, 422, 501, 503),
         tags=["waits"],
     )
-    def port_waits(
+    async def port_waits(
         crossing_id: CrossingId,
         day: DayParam,
         direction: DirectionParam = US_BOUND,
     ) -> dict[str, Any]:
         """Predicted waits of a crossing for one day, by local hour and lane type [minutes]."""
         c = ctx.crossing(crossing_id)
-        return waits_doc(ctx.predict(c.crossing_id, day, direction))
+        doc = (await ctx.predictions([c.crossing_id], day, direction))[c.crossing_id]
+        if isinstance(doc, str):
+            raise ApiError(500, "prediction_failed", doc)
+        return doc
 
     @r.get(
         "/api/waits",
         responses=error_responses(422, 501, 503),
         tags=["waits"],
     )
-    def waits_at(
+    async def waits_at(
         at: Annotated[datetime, Query(description="Local clock time, e.g. 2019-07-12T16:00.")],
         lane_type: Annotated[
             str, Query(pattern="^(general|nexus|ready|commercial|pedestrian)$")
         ] = "general",
     ) -> dict[str, Any]:
         """Predicted U.S.-bound delay of every road crossing at one local hour [minutes]."""
+        crossings = ctx.registry.road_crossings
+        docs = await ctx.predictions([c.crossing_id for c in crossings], at.date(), US_BOUND)
         out = []
-        preds: list[tuple[Any, Any]] = []
-        with ctx.warehouse() as con:
-            for c in ctx.registry.road_crossings:
-                try:
-                    preds.append((c, ctx.predict(c.crossing_id, at.date(), US_BOUND, con)))
-                except ApiError:
-                    raise
-                except Exception:  # one crossing without a prediction: grey on the map
-                    preds.append((c, None))
-        for c, pred in preds:
-            if pred is None:
+        for c in crossings:
+            doc = docs.get(c.crossing_id)
+            if not isinstance(doc, dict):  # no prediction: grey on the map
                 out.append(
                     {
                         "crossing_id": c.crossing_id,
@@ -343,7 +306,7 @@ def build_router(ctx: Context) -> APIRouter:
             row = next(
                 (
                     x
-                    for x in (_row_dict(y) for y in pred.rows)
+                    for x in doc["rows"]
                     if x["lane_type"] == lane_type and int(x["hour_start"][11:13]) == at.hour
                 ),
                 None,
@@ -352,9 +315,9 @@ def build_router(ctx: Context) -> APIRouter:
                 {
                     "crossing_id": c.crossing_id,
                     "delay_min": None if row is None else row["delay_min"],
-                    "validated": bool(pred.validated),
-                    "capacity_basis": pred.capacity_basis,
-                    "model": pred.model,
+                    "validated": doc["validated"],
+                    "capacity_basis": doc["capacity_basis"],
+                    "model": doc["model"],
                 }
             )
         return {"at": at.isoformat(timespec="minutes"), "lane_type": lane_type, "ports": out}
@@ -364,7 +327,7 @@ def build_router(ctx: Context) -> APIRouter:
         responses=error_responses(422),
         tags=["waits"],
     )
-    def bwt(
+    async def bwt(
         as_of: Annotated[
             datetime | None,
             Query(
@@ -374,7 +337,13 @@ def build_router(ctx: Context) -> APIRouter:
     ) -> dict[str, Any]:
         """Predicted waits in the shape of CBP's Border Wait Times JSON (see docs/api.md)."""
         at = (as_of or datetime.now()).replace(tzinfo=None, second=0, microsecond=0)
-        return bwt_feed(ctx, at)
+        crossings = [c for c in ctx.registry.crossings if c.cbp_port_number]
+        docs: dict[str, dict[str, Any] | str]
+        try:
+            docs = await ctx.predictions([c.crossing_id for c in crossings], at.date(), US_BOUND)
+        except ApiError as exc:  # no predictions at all: every entry says why
+            docs = {c.crossing_id: exc.detail.message for c in crossings}
+        return bwt_feed(crossings, docs, at)
 
     @r.get("/api/map", responses=error_responses(503), tags=["map"])
     def map_points() -> dict[str, Any]:
@@ -400,4 +369,4 @@ def build_router(ctx: Context) -> APIRouter:
     return r
 
 
-__all__ = ["build_router", "suggest", "waits_doc"]
+__all__ = ["build_router"]

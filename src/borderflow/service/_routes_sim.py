@@ -93,13 +93,6 @@ def _provider_job(fn: Any, db_path: Path, *args: Any) -> Any:
         con.close()
 
 
-def _check_wired(provider: Any) -> None:
-    """Answer 501 at once when a provider's library function is missing (no worker starts)."""
-    needs = getattr(provider, "requires", ())
-    if any(getattr(module, name, None) is None for module, name in needs):
-        raise not_available(NotAvailableError(str(getattr(provider, "what", "this function"))))
-
-
 def build_router(ctx: Context) -> APIRouter:
     """Build the computing routes, bound to ``ctx``."""
     r = APIRouter()
@@ -146,7 +139,7 @@ def build_router(ctx: Context) -> APIRouter:
         """Re-run a crossing-day with booths added, a NEXUS share or closed hours."""
         c = ctx.crossing(body.crossing_id, "crossing_id")
         day = body.day
-        _check_wired(ctx.providers.whatif)
+        ctx.require(ctx.providers.whatif)
         changes = {
             "booths": dict(body.booths),
             "nexus_share": body.nexus_share,
@@ -204,7 +197,7 @@ def build_router(ctx: Context) -> APIRouter:
                 f"from/to: the closure must last 1 to {MAX_CLOSURE_DAYS} days",
                 parameter="to",
             )
-        _check_wired(ctx.providers.closure)
+        ctx.require(ctx.providers.closure)
         try:
             out: dict[str, Any] = await ctx.pool.run(
                 _provider_job,
