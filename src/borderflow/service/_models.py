@@ -203,6 +203,7 @@ class WhatIfOut(BaseModel):
     validated: bool
     capacity_basis: str
     predicted: bool = True
+    notes: list[str] = Field(default_factory=list, description="Caps and assumptions applied.")
     rows: list[WhatIfRow]
 
 

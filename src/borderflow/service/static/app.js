@@ -437,7 +437,8 @@ async function runWhatIf() {
       html("td", { "data-field": "scenario_lanes_open" }, tr, fmt(r.scenario_lanes_open, 0));
     }
     $("whatif-status").textContent = `Re-ran in ${Math.round(performance.now() - t0)} ms ` +
-      `(model ${doc.model}${doc.validated ? ", validated" : ", modelled only"}).`;
+      `(model ${doc.model}${doc.validated ? ", validated" : ", modelled only"}).` +
+      (doc.notes && doc.notes.length ? ` Notes: ${doc.notes.join("; ")}.` : "");
   } catch (e) {
     if (seq !== state.whatifSeq) return;
     $("whatif-chart").textContent = "";
