@@ -8,7 +8,13 @@ unpickle them.
 
 from __future__ import annotations
 
+import asyncio
 import math
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -257,3 +263,29 @@ QUICK = Providers(
     forecast_monthly=forecast_monthly,
     closure=quick_closure,
 )
+
+
+@contextmanager
+def serve_app(app: Any) -> Iterator[str]:
+    """Serve ``app`` on a free 127.0.0.1 port in a thread, as ``borderflow serve`` does."""
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    srv = uvicorn.Server(
+        uvicorn.Config(app, log_level="warning", h11_max_incomplete_event_size=256 * 1024)
+    )
+    thread = threading.Thread(target=lambda: asyncio.run(srv.serve(sockets=[sock])), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+    assert app.state.context.pool.pids() == []  # workers ended with the server

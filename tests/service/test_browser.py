@@ -7,20 +7,15 @@ A real server (uvicorn, loopback) with test providers; Playwright drives Chromiu
 
 from __future__ import annotations
 
-import asyncio
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import httpx
 import pytest
-from service_fakes import forecast_monthly, quick_predict_waits, whatif
+from service_fakes import forecast_monthly, quick_predict_waits, serve_app, whatif
 
 from borderflow.service import Limits, Providers, create_app
 
@@ -34,29 +29,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@contextmanager
-def _serve(app: Any) -> Iterator[str]:
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=lambda: asyncio.run(srv.serve(sockets=[sock])), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
-    assert app.state.context.pool.pids() == []  # workers ended with the server
-
-
 @pytest.fixture(scope="module")
 def server(warehouse_path: Path) -> Iterator[str]:
     providers = Providers(
@@ -65,7 +37,7 @@ def server(warehouse_path: Path) -> Iterator[str]:
     app = create_app(
         warehouse_path, limits=Limits(workers=1), providers=providers, prestart_workers=True
     )
-    with _serve(app) as url:
+    with serve_app(app) as url:
         yield url
 
 
@@ -205,7 +177,7 @@ def test_without_predictions_the_page_says_not_available(
     warehouse_path: Path, page: tuple[Any, list[str]]
 ) -> None:
     pg, blocked = page
-    with _serve(create_app(warehouse_path, limits=Limits(workers=1))) as url:
+    with serve_app(create_app(warehouse_path, limits=Limits(workers=1))) as url:
         pg.goto(f"{url}/?day={DAY}&hour={HOUR}#3005")
         pg.wait_for_selector("body[data-ready='1']", timeout=120_000)
         pg.wait_for_function(

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import os
+import socket
 import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
-from service_fakes import slow_simulation
+from service_fakes import serve_app, slow_simulation
 from starlette.exceptions import StarletteDeprecationWarning
 
 from borderflow.service import Limits, create_app
@@ -151,3 +154,39 @@ def test_workers_stop_with_the_server(warehouse_path: Path) -> None:
         pids = app.state.context.pool.pids()
         assert len(pids) == 1 and _alive(pids[0])
     assert not _alive(pids[0])
+
+
+def _raw(url: str, request: bytes) -> tuple[int, bytes]:
+    """Send raw bytes to the live server; return (status, body)."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as s:
+        s.sendall(request)
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+def test_huge_path_and_body_on_a_real_server(warehouse_path: Path) -> None:
+    with serve_app(create_app(warehouse_path, limits=LIMITS)) as url:
+        path = "/api/ports/" + "x" * 100_000  # a 100 KB path segment
+        status, body = _raw(
+            url, f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+        )
+        assert status == 422 and len(body) < 1_000
+        assert json.loads(body)["error"]["parameter"] == "crossing_id"
+        big = b'{"scenario": {"name": "' + b"x" * 2_000_000 + b'"}}'
+        head = (
+            "POST /api/simulate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(big)}\r\n\r\n"
+        ).encode()
+        status, body = _raw(url, head)  # refused on the header alone
+        err = json.loads(body)["error"]
+        assert status == 413 and err["code"] == "body_too_large"
+        with httpx.Client(base_url=url) as c:  # a streamed body without a length
+            res = c.post(
+                "/api/simulate",
+                content=iter([big[i : i + 65536] for i in range(0, len(big), 65536)]),
+            )
+        assert res.status_code == 413 and res.json()["error"]["code"] == "body_too_large"

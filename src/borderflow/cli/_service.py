@@ -58,4 +58,7 @@ def serve(
         host=host,
         port=port,
         log_level="info",
+        # Let long request lines reach the app, which answers them in the one error
+        # shape with the echo capped (the default would answer plain text).
+        h11_max_incomplete_event_size=256 * 1024,
     )

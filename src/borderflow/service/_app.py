@@ -17,7 +17,7 @@ import borderflow
 from borderflow import shipped_data_dir
 from borderflow.service import _routes_ports, _routes_sim
 from borderflow.service._context import Context
-from borderflow.service._errors import install_error_handlers
+from borderflow.service._errors import BodyLimitMiddleware, install_error_handlers
 from borderflow.service._geo import map_geometry
 from borderflow.service._limits import Limits, WorkerPool
 from borderflow.service._models import GeoOut
@@ -86,6 +86,7 @@ def create_app(
     )
     api.state.context = ctx
     api.add_middleware(GZipMiddleware, minimum_size=2048)  # the map geometry is ~370 KB
+    api.add_middleware(BodyLimitMiddleware)
     install_error_handlers(api)
     api.include_router(_routes_ports.build_router(ctx))
     api.include_router(_routes_sim.build_router(ctx))

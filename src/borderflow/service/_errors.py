@@ -171,3 +171,62 @@ def install_error_handlers(app: FastAPI) -> None:
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """Return the OpenAPI ``responses`` mapping declaring :class:`ErrorBody` for ``codes``."""
     return {c: {"model": ErrorBody, "description": _STATUS_CODES.get(c, "error")} for c in codes}
+
+
+#: Largest request body accepted [bytes]: a scenario is a few KB; 1 MB leaves room for
+#: listed arrival times and empirical samples.
+MAX_BODY_BYTES = 1_000_000
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over ``max_bytes`` with 413 in the one error shape.
+
+    Checks ``Content-Length`` first, then counts the bytes of a streamed body, so a huge
+    upload never sits in memory.
+    """
+
+    def __init__(self, app: Any, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        too_large = error_response(
+            ApiError(
+                413,
+                "body_too_large",
+                f"the request body is over the cap of {self.max_bytes:,} bytes",
+            )
+        )
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+                await too_large(scope, receive, send)
+                return
+        seen = 0
+        refused = False
+
+        async def counted() -> Any:
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    # Answer now and tell the app the client left: it stops reading.
+                    refused = True
+                    await too_large(scope, receive, send)
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message: Any) -> None:
+            if not refused:  # after the 413, the app's answer is dropped
+                await send(message)
+
+        try:
+            await self.app(scope, counted, guarded_send)
+        except Exception:
+            if not refused:
+                raise
