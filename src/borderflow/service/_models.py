@@ -256,6 +256,48 @@ class ClosureOut(BaseModel):
     predicted: bool = True
 
 
+class MapPoint(BaseModel):
+    """One crossing on the map."""
+
+    crossing_id: str
+    name: str
+    port_code: str
+    state: str
+    province: str | None
+    mode: str
+    latitude: float
+    longitude: float
+    vehicles_per_year: int = Field(description="U.S.-bound vehicles/year (see /api/map).")
+    in_cbp_feed: bool
+
+
+class MapOut(BaseModel):
+    """Every crossing with its position and yearly traffic."""
+
+    year: int
+    unit: str
+    crossings: list[MapPoint]
+
+
+class WaitAt(BaseModel):
+    """Predicted delay of one crossing at one hour [minutes]; ``null`` without one."""
+
+    crossing_id: str
+    delay_min: float | None
+    validated: bool
+    capacity_basis: str | None
+    model: str | None
+
+
+class WaitsAtOut(BaseModel):
+    """Predicted delay of every road crossing at one local hour."""
+
+    at: str
+    lane_type: str
+    predicted: bool = True
+    ports: list[WaitAt]
+
+
 class GeoOut(BaseModel):
     """Simplified map geometry, lon/lat degrees (WGS84), for drawing offline."""
 

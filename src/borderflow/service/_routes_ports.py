@@ -29,7 +29,9 @@ from borderflow.service._models import (
     FactOut,
     ForecastOut,
     HealthOut,
+    MapOut,
     TrafficOut,
+    WaitsAtOut,
     WaitsOut,
 )
 from borderflow.service._providers import NotAvailableError, row_dict
@@ -260,7 +262,7 @@ def build_router(ctx: Context) -> APIRouter:
     @r.get(
         "/api/ports/{crossing_id}/waits",
         response_model=WaitsOut,
-        responses=error_responses(404, 409, 422, 501, 503),
+        responses=error_responses(404, 409, 422, 429, 500, 501, 503, 504),
         tags=["waits"],
     )
     async def port_waits(
@@ -277,7 +279,8 @@ def build_router(ctx: Context) -> APIRouter:
 
     @r.get(
         "/api/waits",
-        responses=error_responses(422, 501, 503),
+        response_model=WaitsAtOut,
+        responses=error_responses(422, 429, 500, 501, 503, 504),
         tags=["waits"],
     )
     async def waits_at(
@@ -345,7 +348,7 @@ def build_router(ctx: Context) -> APIRouter:
             docs = {c.crossing_id: exc.detail.message for c in crossings}
         return bwt_feed(crossings, docs, at)
 
-    @r.get("/api/map", responses=error_responses(503), tags=["map"])
+    @r.get("/api/map", response_model=MapOut, responses=error_responses(503), tags=["map"])
     def map_points() -> dict[str, Any]:
         """Every crossing with its position and yearly U.S.-bound vehicles [vehicles/year].
 
