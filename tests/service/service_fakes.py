@@ -289,3 +289,20 @@ def serve_app(app: Any) -> Iterator[str]:
         thread.join(timeout=30)
         sock.close()
     assert app.state.context.pool.pids() == []  # workers ended with the server
+
+
+def ambiguous_closure(
+    con: Any, port: str, start: date, end: date, measure: str, share: float
+) -> Any:
+    """A library error that pickles but cannot be rebuilt as is (custom __init__)."""
+    from borderflow.data import AmbiguousPortError, PortMatch
+
+    raise AmbiguousPortError(
+        port,
+        [PortMatch("0107", "Fort Fairfield", "ME", "US-Canada", "name"),
+         PortMatch("0110", "Fort Kent", "ME", "US-Canada", "name")],
+    )  # fmt: skip
+
+
+def invalid_closure(con: Any, port: str, start: date, end: date, measure: str, share: float) -> Any:
+    raise ValueError(f"port {port} has no road crossing")

@@ -15,10 +15,10 @@ from typing import Any
 
 import httpx
 import pytest
-from service_fakes import serve_app, slow_simulation
+from service_fakes import ambiguous_closure, invalid_closure, serve_app, slow_simulation
 from starlette.exceptions import StarletteDeprecationWarning
 
-from borderflow.service import Limits, create_app
+from borderflow.service import Limits, Providers, create_app
 from borderflow.service._errors import ApiError
 from borderflow.service._limits import WorkerPool
 from borderflow.service._providers import parse_scenario_dict
@@ -190,3 +190,20 @@ def test_huge_path_and_body_on_a_real_server(warehouse_path: Path) -> None:
                 content=iter([big[i : i + 65536] for i in range(0, len(big), 65536)]),
             )
         assert res.status_code == 413 and res.json()["error"]["code"] == "body_too_large"
+
+
+@pytest.mark.parametrize(("provider", "status"), [(ambiguous_closure, 409), (invalid_closure, 422)])
+def test_library_errors_in_a_worker_keep_their_meaning(
+    warehouse_path: Path, provider: Any, status: int
+) -> None:
+    app = create_app(warehouse_path, limits=LIMITS, providers=Providers(closure=provider))
+    with TestClient(app) as c:
+        res = c.get(
+            "/api/closures", params={"port": "Fort", "from": "2022-02-07", "to": "2022-02-08"}
+        )
+        assert res.status_code == status, res.text
+        assert "Fort" in res.json()["error"]["message"]
+        # The worker survived: the next request is served by the same process.
+        pids = app.state.context.pool.pids()
+        c.get("/api/closures", params={"port": "Fort", "from": "2022-02-07", "to": "2022-02-08"})
+        assert app.state.context.pool.pids() == pids

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing as mp
+import pickle
 import threading
 import time
 from collections.abc import Callable
@@ -60,6 +61,14 @@ class Limits:
                 raise ValueError(f"Limits.{name} must be >= 1, got {getattr(self, name)}")
         if self.queue < 0 or self.timeout_s <= 0:
             raise ValueError("Limits.queue must be >= 0 and Limits.timeout_s > 0")
+
+
+class JobFailedError(Exception):
+    """Work failed in a worker for a reason the request caused (status, code, message)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(status, code, message)  # args rebuild it after pickling
+        self.status, self.code, self.message = status, code, message
 
 
 class WorkTimeoutError(Exception):
@@ -120,6 +129,8 @@ def _worker_main(conn: Connection) -> None:
             conn.send(("ok", fn(*args)))
         except Exception as exc:  # the caller re-raises it in the server
             try:
+                # Some exceptions pickle but cannot be rebuilt (custom __init__): check.
+                pickle.loads(pickle.dumps(exc))
                 conn.send(("err", exc))
             except Exception:
                 conn.send(("err", RuntimeError(f"{type(exc).__name__}: {exc}")))

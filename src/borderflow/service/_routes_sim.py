@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query
 from borderflow.data import WarehouseMissingError, connect_readonly
 from borderflow.service._context import Context, not_available
 from borderflow.service._errors import PARAM_MAX, ApiError, clip, error_responses
-from borderflow.service._limits import Limits
+from borderflow.service._limits import JobFailedError, Limits
 from borderflow.service._models import (
     ClosureOut,
     SimulateIn,
@@ -85,10 +85,23 @@ def _jsonable(value: Any) -> Any:
 
 
 def _provider_job(fn: Any, db_path: Path, *args: Any) -> Any:
-    """Worker side of a provider call: its own read-only connection, a JSON-ready result."""
+    """Worker side of a provider call: its own read-only connection, a JSON-ready result.
+
+    A lookup or value problem of the request (an ambiguous port, a crossing without
+    booths) comes back as :class:`JobFailedError` with the status to answer.
+    """
     con = connect_readonly(db_path)
     try:
         return _jsonable(fn(con, *args))
+    except (NotAvailableError, WarehouseMissingError):
+        raise
+    except LookupError as exc:
+        ambiguous = len(getattr(exc, "candidates", ())) > 1
+        raise JobFailedError(
+            409 if ambiguous else 404, "ambiguous" if ambiguous else "not_found", str(exc)
+        ) from None
+    except (ValueError, SpecError) as exc:
+        raise JobFailedError(422, "invalid_parameter", str(exc)) from None
     finally:
         con.close()
 
@@ -157,6 +170,8 @@ def build_router(ctx: Context) -> APIRouter:
             )
         except NotAvailableError as exc:
             raise not_available(exc) from None
+        except JobFailedError as exc:
+            raise ApiError(exc.status, exc.code, clip(exc.message, 300)) from None
         except WarehouseMissingError:
             raise ApiError(
                 503,
@@ -211,6 +226,8 @@ def build_router(ctx: Context) -> APIRouter:
             )
         except NotAvailableError as exc:
             raise not_available(exc) from None
+        except JobFailedError as exc:
+            raise ApiError(exc.status, exc.code, clip(exc.message, 300)) from None
         except WarehouseMissingError:
             raise ApiError(
                 503,
