@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from borderflow.service import Providers
-from borderflow.service._providers import parse_scenario_dict
+import borderflow.plan
+from borderflow.service import NotAvailableError, Providers
+from borderflow.service._providers import parse_scenario_dict, requires
 from borderflow.sim import simulate
 
 # Shape of the day (share of the base rate per local hour): a test fixture.
@@ -306,3 +307,43 @@ def ambiguous_closure(
 
 def invalid_closure(con: Any, port: str, start: date, end: date, measure: str, share: float) -> Any:
     raise ValueError(f"port {port} has no road crossing")
+
+
+# --- providers whose library function is missing, whatever the build has -------------------
+_NONE = (borderflow.plan, "no_such_function_in_any_build")
+
+
+@requires(_NONE, what="predicted waits (test: missing)")
+def missing_predict_waits(con: Any, crossing_id: str, day: date, direction: str) -> Any:
+    raise NotAvailableError("predicted waits (test: missing)")
+
+
+@requires(_NONE, what="traffic forecasts (test: missing)")
+def missing_forecast(con: Any, port_code: str, measure: str, horizon: int) -> Any:
+    raise NotAvailableError("traffic forecasts (test: missing)")
+
+
+@requires(_NONE, what="what-if runs (test: missing)")
+def missing_whatif(con: Any, crossing_id: str, day: date, direction: str, changes: Any) -> Any:
+    raise NotAvailableError("what-if runs (test: missing)")
+
+
+@requires(_NONE, what="closures (test: missing)")
+def missing_closure(con: Any, port: str, start: date, end: date, measure: str, share: float) -> Any:
+    raise NotAvailableError("closures (test: missing)")
+
+
+#: A build without any prediction (as before the planning layer existed).
+MISSING = Providers(
+    predict_waits=missing_predict_waits,
+    forecast_monthly=missing_forecast,
+    whatif=missing_whatif,
+    closure=missing_closure,
+)
+#: The fixtures for all but closures, which are missing.
+FAKE_NO_CLOSURE = Providers(
+    predict_waits=predict_waits,
+    whatif=whatif,
+    forecast_monthly=forecast_monthly,
+    closure=missing_closure,
+)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from service_fakes import FAKE
+from service_fakes import FAKE, FAKE_NO_CLOSURE, MISSING
 from starlette.exceptions import StarletteDeprecationWarning
 
 import borderflow
@@ -126,8 +126,8 @@ def test_missing_warehouse_is_503_and_health_degraded(tmp_path: Path) -> None:
 
 
 def test_health_ok_only_when_everything_is_there(warehouse_path: Path) -> None:
-    with TestClient(create_app(warehouse_path, providers=FAKE)) as c:
-        # The fixture wires all but closures: the health names exactly that one.
+    with TestClient(create_app(warehouse_path, providers=FAKE_NO_CLOSURE)) as c:
+        # Everything but closures: the health names exactly that one.
         doc = c.get("/api/health").json()
         assert doc["status"] == "degraded" and doc["database"]["available"] is True
         assert len(doc["missing"]) == 1 and "closures" in doc["missing"][0]
@@ -192,7 +192,8 @@ def test_long_parameters_are_capped_and_not_echoed(client: TestClient) -> None:
     assert err["parameter"] == "q"
 
 
-def test_every_error_has_one_shape(client: TestClient) -> None:
+def test_every_error_has_one_shape(client: TestClient, warehouse_path: Path) -> None:
+    missing = TestClient(create_app(warehouse_path, providers=MISSING))
     for res, status in (
         (client.get("/api/nothing"), 404),
         (client.post("/api/facts"), 405),
@@ -203,7 +204,9 @@ def test_every_error_has_one_shape(client: TestClient) -> None:
             422,
         ),
         (client.post("/api/simulate", json={"scenario": {}, "replications": 0}), 422),
-        (client.get("/api/ports/3005/waits", params={"day": "2019-07-12"}), 501),
+        (missing.get("/api/ports/3005/waits", params={"day": "2019-07-12"}), 501),
+        (missing.get("/api/ports/3004/forecast"), 501),
+        (missing.post("/api/whatif", json={"crossing_id": "3005", "day": "2019-07-12"}), 501),
         (client.get("/api/bwt", params={"as_of": "yesterday"}), 422),
     ):
         _error(res, status)

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import httpx
 import pytest
-from service_fakes import forecast_monthly, quick_predict_waits, serve_app, whatif
+from service_fakes import MISSING, forecast_monthly, quick_predict_waits, serve_app, whatif
 
 from borderflow.service import Limits, Providers, create_app
 
@@ -177,7 +177,8 @@ def test_without_predictions_the_page_says_not_available(
     warehouse_path: Path, page: tuple[Any, list[str]]
 ) -> None:
     pg, blocked = page
-    with serve_app(create_app(warehouse_path, limits=Limits(workers=1))) as url:
+    app = create_app(warehouse_path, limits=Limits(workers=1), providers=MISSING)
+    with serve_app(app) as url:
         pg.goto(f"{url}/?day={DAY}&hour={HOUR}#3005")
         pg.wait_for_selector("body[data-ready='1']", timeout=120_000)
         pg.wait_for_function(

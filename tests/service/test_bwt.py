@@ -11,7 +11,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from service_fakes import FAKE, predict_waits
+from service_fakes import FAKE, MISSING, predict_waits
 from starlette.exceptions import StarletteDeprecationWarning
 
 from borderflow.data import load_registry
@@ -107,7 +107,7 @@ def test_closed_port_at_night(warehouse_path: Path) -> None:
 
 
 def test_without_predictions_the_feed_says_update_pending(warehouse_path: Path) -> None:
-    with TestClient(create_app(warehouse_path)) as c:
+    with TestClient(create_app(warehouse_path, providers=MISSING)) as c:
         doc = c.get("/api/bwt", params={"as_of": AS_OF}).json()
     jsonschema.validate(doc, SCHEMA)
     assert doc["problems"] and "not available" in doc["problems"][0]
