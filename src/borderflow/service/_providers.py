@@ -25,7 +25,9 @@ import borderflow.data as _data
 import borderflow.demand as _demand
 import borderflow.plan as _plan
 import borderflow.sim as _sim
-from borderflow.sim import BoothSchedule, PortSpec
+from borderflow.data import WarehouseMissingError, connect_readonly
+from borderflow.service._limits import JobFailedError
+from borderflow.sim import BoothSchedule, PortSpec, SpecError
 
 
 class NotAvailableError(Exception):
@@ -271,8 +273,6 @@ def predict_many(
     own read-only connection. :class:`NotAvailableError` propagates; any other failure
     of one crossing is reported for that crossing only.
     """
-    from borderflow.data import connect_readonly
-
     con = connect_readonly(db_path)
     out: dict[str, dict[str, Any] | str] = {}
     try:
@@ -286,6 +286,35 @@ def predict_many(
     finally:
         con.close()
     return out
+
+
+def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    to_dict = getattr(value, "to_dict", None)
+    return to_dict() if callable(to_dict) else value
+
+
+def provider_job(fn: Any, db_path: Path, *args: Any) -> Any:
+    """Worker side of a provider call: its own read-only connection, a JSON-ready result.
+
+    A lookup or value problem of the request (an ambiguous port, a crossing without
+    booths) comes back as :class:`JobFailedError` with the status to answer.
+    """
+    con = connect_readonly(db_path)
+    try:
+        return _jsonable(fn(con, *args))
+    except (NotAvailableError, WarehouseMissingError):
+        raise
+    except LookupError as exc:
+        ambiguous = len(getattr(exc, "candidates", ())) > 1
+        raise JobFailedError(
+            409 if ambiguous else 404, "ambiguous" if ambiguous else "not_found", str(exc)
+        ) from None
+    except (ValueError, SpecError) as exc:
+        raise JobFailedError(422, "invalid_parameter", str(exc)) from None
+    finally:
+        con.close()
 
 
 def missing_functions(provider: Any) -> str | None:

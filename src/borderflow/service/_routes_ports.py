@@ -24,6 +24,7 @@ from borderflow.plan import sized_booths
 from borderflow.service._bwt import bwt_feed
 from borderflow.service._context import Context, not_available, suggest
 from borderflow.service._errors import PARAM_MAX, ApiError, clip, error_responses
+from borderflow.service._limits import JobFailedError
 from borderflow.service._models import (
     CrossingOut,
     FactOut,
@@ -34,11 +35,11 @@ from borderflow.service._models import (
     WaitsAtOut,
     WaitsOut,
 )
-from borderflow.service._providers import NotAvailableError, row_dict
+from borderflow.service._providers import NotAvailableError, provider_job, row_dict
 from borderflow.vocab import BTS_MEASURES, US_BOUND
 
-#: Longest forecast horizon served [months].
-MAX_FORECAST_MONTHS = 36
+#: Longest forecast horizon served [months] (the forecast models' own limit).
+MAX_FORECAST_MONTHS = 24
 
 CrossingId = Annotated[
     str, Path(max_length=PARAM_MAX, description="Crossing id (e.g. 3005) or part of a name.")
@@ -225,29 +226,41 @@ def build_router(ctx: Context) -> APIRouter:
     @r.get(
         "/api/ports/{code}/forecast",
         response_model=ForecastOut,
-        responses=error_responses(404, 409, 422, 501, 503),
+        responses=error_responses(404, 409, 422, 429, 500, 501, 503, 504),
         tags=["traffic"],
     )
-    def port_forecast(
+    async def port_forecast(
         code: PortCodeParam,
-        measure: Annotated[str, Query(max_length=40, description="BTS measure.")] = DEFAULT_MEASURE,
+        measure: Annotated[Measure, Query(description="BTS measure.")] = "Personal Vehicles",
         horizon: Annotated[
             int, Query(ge=1, le=MAX_FORECAST_MONTHS, description="Months ahead.")
         ] = 12,
     ) -> dict[str, Any]:
-        """Monthly traffic forecast of a port [count/month], with 80% and 95% intervals."""
+        """Monthly traffic forecast of a port [count/month], with 80% and 95% intervals.
+
+        Computed in the worker pool (the forecast models run compiled code), cached per
+        warehouse file, port, measure and horizon.
+        """
+        ctx.require(ctx.providers.forecast_monthly)
         with ctx.warehouse() as con:
             match = _resolve(ctx, con, code)
-
-            def compute() -> Any:
-                return ctx.providers.forecast_monthly(con, match.port_code, measure, horizon)
-
+        key = (ctx.stamp(), match.port_code, measure, horizon)
+        recs = ctx.forecasts.get(key)
+        if recs is None:
             try:
-                recs = ctx.forecasts.get_or(
-                    (ctx.stamp(), match.port_code, measure, horizon), compute
+                recs = await ctx.pool.run(
+                    provider_job,
+                    ctx.providers.forecast_monthly,
+                    ctx.db_path,
+                    match.port_code,
+                    measure,
+                    horizon,
                 )
             except NotAvailableError as exc:
                 raise not_available(exc) from None
+            except JobFailedError as exc:
+                raise ApiError(exc.status, exc.code, clip(exc.message, 300)) from None
+            ctx.forecasts.put(key, recs)
         rows = [row_dict(x) for x in recs]
         for x in rows:
             x["month"] = str(x["month"])[:7]

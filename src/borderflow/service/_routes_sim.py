@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from borderflow.data import WarehouseMissingError, connect_readonly
+from borderflow.data import WarehouseMissingError
 from borderflow.service._context import Context, not_available
 from borderflow.service._errors import PARAM_MAX, ApiError, clip, error_responses
 from borderflow.service._limits import JobFailedError, Limits
@@ -20,7 +18,7 @@ from borderflow.service._models import (
     WhatIfIn,
     WhatIfOut,
 )
-from borderflow.service._providers import NotAvailableError, parse_scenario_dict
+from borderflow.service._providers import NotAvailableError, parse_scenario_dict, provider_job
 from borderflow.service._routes_ports import Measure
 from borderflow.sim import PortSpec, SpecError, simulate
 
@@ -77,35 +75,6 @@ def _simulate_job(doc: dict[str, Any], replications: int, seed: int) -> dict[str
     return simulate(spec, replications=replications, seed=seed).to_dict()
 
 
-def _jsonable(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
-    to_dict = getattr(value, "to_dict", None)
-    return to_dict() if callable(to_dict) else value
-
-
-def _provider_job(fn: Any, db_path: Path, *args: Any) -> Any:
-    """Worker side of a provider call: its own read-only connection, a JSON-ready result.
-
-    A lookup or value problem of the request (an ambiguous port, a crossing without
-    booths) comes back as :class:`JobFailedError` with the status to answer.
-    """
-    con = connect_readonly(db_path)
-    try:
-        return _jsonable(fn(con, *args))
-    except (NotAvailableError, WarehouseMissingError):
-        raise
-    except LookupError as exc:
-        ambiguous = len(getattr(exc, "candidates", ())) > 1
-        raise JobFailedError(
-            409 if ambiguous else 404, "ambiguous" if ambiguous else "not_found", str(exc)
-        ) from None
-    except (ValueError, SpecError) as exc:
-        raise JobFailedError(422, "invalid_parameter", str(exc)) from None
-    finally:
-        con.close()
-
-
 def build_router(ctx: Context) -> APIRouter:
     """Build the computing routes, bound to ``ctx``."""
     r = APIRouter()
@@ -160,7 +129,7 @@ def build_router(ctx: Context) -> APIRouter:
         }
         try:
             out: dict[str, Any] = await ctx.pool.run(
-                _provider_job,
+                provider_job,
                 ctx.providers.whatif,
                 ctx.db_path,
                 c.crossing_id,
@@ -215,7 +184,7 @@ def build_router(ctx: Context) -> APIRouter:
         ctx.require(ctx.providers.closure)
         try:
             out: dict[str, Any] = await ctx.pool.run(
-                _provider_job,
+                provider_job,
                 ctx.providers.closure,
                 ctx.db_path,
                 port,
