@@ -303,6 +303,9 @@ PUBLIC: dict[str, frozenset[str]] = {
     ),
     "borderflow.service": frozenset(
         {
+            "Limits",
+            "NotAvailableError",
+            "Providers",
             "create_app",
         }
     ),
