@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from borderflow.plan import OptimiseError, evaluate_schedule, optimise_schedule
-from borderflow.plan._optimise import (
+from borderflow.plan._optimise_approx import (
     GroupLoad,
     analytic_cost,
     erlang_c,
