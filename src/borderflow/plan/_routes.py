@@ -244,6 +244,19 @@ class Equilibrium:
     converged: bool
 
 
+def _zone_shares(
+    options: Sequence[RouteOption], zone_weights: Mapping[str, float] | None
+) -> list[float]:
+    raw = [
+        float(o.booths) if zone_weights is None else float(zone_weights.get(o.crossing_id, 0.0))
+        for o in options
+    ]
+    if any(not (math.isfinite(x) and x >= 0) for x in raw) or sum(raw) <= 0:
+        raise ValueError(f"zone weights must be finite, >= 0 and not all 0, got {raw}")
+    total = sum(raw)
+    return [x / total for x in raw]
+
+
 def choice_flows(
     demand_by_hour: Sequence[float],
     options: Sequence[RouteOption],
@@ -252,16 +265,17 @@ def choice_flows(
     params: NetworkParams,
     closed: frozenset[str] = frozenset(),
     extra_wait_min: Mapping[str, float] | None = None,
+    zone_weights: Mapping[str, float] | None = None,
 ) -> tuple[list[list[float]], list[list[float]], float]:
     """Return the flows the logit sends to each option given the waits at ``flows``.
 
-    Returns ``(choice[j][h], waits[j][h], unserved)``; zone weights are the options'
-    booths. ``extra_wait_min`` adds minutes to an option's wait (what-if and tests).
+    Returns ``(choice[j][h], waits[j][h], unserved)``. Trip ends are spread over the
+    options' zones by ``zone_weights`` (by crossing id; default: their booths).
+    ``extra_wait_min`` adds minutes to an option's wait (what-if and tests).
     """
     extra = extra_wait_min or {}
     n = len(options)
-    weight_total = float(sum(o.booths for o in options))
-    zone_w = [o.booths / weight_total for o in options]
+    zone_w = _zone_shares(options, zone_weights)
     out = [[0.0] * 24 for _ in range(n)]
     waits = [[0.0] * 24 for _ in range(n)]
     unserved = 0.0
@@ -300,6 +314,7 @@ def route_equilibrium(
     params: NetworkParams | None = None,
     closed: frozenset[str] = frozenset(),
     extra_wait_min: Mapping[str, float] | None = None,
+    zone_weights: Mapping[str, float] | None = None,
 ) -> Equilibrium:
     """Stochastic user equilibrium of one day's corridor demand (successive averages).
 
@@ -317,6 +332,8 @@ def route_equilibrium(
         Crossing ids closed all day.
     extra_wait_min
         Minutes added to a crossing's expected wait (by crossing id).
+    zone_weights
+        Trip ends per crossing's zone (by crossing id; default: booths).
 
     Returns
     -------
@@ -334,7 +351,9 @@ def route_equilibrium(
     gap = math.inf
     k = 0
     for k in range(1, p.sue_max_iterations + 1):
-        y, _w, _u = choice_flows(demand_by_hour, options, x, det, p, closed, extra_wait_min)
+        y, _w, _u = choice_flows(
+            demand_by_hour, options, x, det, p, closed, extra_wait_min, zone_weights
+        )
         if k > 1:
             gap = max(
                 abs(y[j][h] - x[j][h]) / demand_by_hour[h]
@@ -346,7 +365,9 @@ def route_equilibrium(
                 break
         step = 1.0 / k
         x = [[x[j][h] + step * (y[j][h] - x[j][h]) for h in range(24)] for j in range(n)]
-    _y, waits, unserved = choice_flows(demand_by_hour, options, x, det, p, closed, extra_wait_min)
+    _y, waits, unserved = choice_flows(
+        demand_by_hour, options, x, det, p, closed, extra_wait_min, zone_weights
+    )
     return Equilibrium(
         tuple(tuple(r) for r in x),
         tuple(tuple(r) for r in waits),
@@ -451,6 +472,160 @@ def route_parameters(params: NetworkParams, category: str) -> tuple[Parameter, .
     )
 
 
+@dataclass(frozen=True)
+class ZoneWeights:
+    """Trip ends per crossing's zone, fitted so the model reproduces past port shares.
+
+    Attributes
+    ----------
+    measure
+        BTS measure fitted.
+    first, last
+        Months fitted on (first days).
+    weights
+        Zone weight by crossing id (sum 1).
+    observed_shares
+        Port shares of the fitting months (BTS counts summed): the persistence
+        comparator of later months.
+    residual
+        Largest |model - observed| port share left on the fitting months.
+    iterations
+        Fitting iterations run.
+    basis
+        How they were made, in words.
+    """
+
+    measure: str
+    first: date
+    last: date
+    weights: Mapping[str, float]
+    observed_shares: Mapping[str, float]
+    residual: float
+    iterations: int
+    basis: str
+
+
+def fit_zone_weights(
+    con: Any,
+    query: str,
+    first: date,
+    last: date,
+    measure: str = "Trucks",
+    params: NetworkParams | None = None,
+    registry: Registry | None = None,
+    day_of_month: int = 15,
+    max_iterations: int = 30,
+    tolerance: float = 2e-3,
+) -> ZoneWeights:
+    """Fit trip ends per zone to the BTS port counts of past months.
+
+    Iterative proportional fitting: starting from booths, each zone's weight is
+    multiplied by observed / predicted share of its port (summed over the months, the
+    model run on day ``day_of_month`` of each) until no port's share is off by more than
+    ``tolerance``. Only months ``first`` to ``last`` are read, so months after ``last``
+    remain a fair test. The logit and waits keep their parameters: a zone whose port is
+    over-predicted even at weight 0 stays at 0 (``residual`` says by how much).
+
+    Raises
+    ------
+    ValueError
+        If no fitting month has counts for every port of the corridor.
+    """
+    p = params or NetworkParams()
+    reg = registry or load_registry()
+    category = category_of(measure)
+    options = corridor_options(con, query, category, p, reg, first.year - 1)
+    ports = sorted({o.port_code for o in options})
+    obs: dict[str, float] = dict.fromkeys(ports, 0.0)
+    demands: list[list[float]] = []
+    for m in _months(first, last):
+        rows = dict(
+            con.execute(
+                "SELECT port_code, value FROM bts_crossings WHERE month = $1 AND measure = $2 "
+                "AND port_code IN (SELECT unnest($3::VARCHAR[]))",
+                [m, measure, ports],
+            ).fetchall()
+        )
+        if len(rows) != len(ports):
+            continue
+        for k, v in rows.items():
+            obs[k] += float(v)
+        demands.append(
+            corridor_demand(con, options, m.replace(day=day_of_month), measure, p, reg)[0]
+        )
+    tot = sum(obs.values())
+    if not demands or tot <= 0:
+        raise ValueError(
+            f"no month {first:%Y-%m} to {last:%Y-%m} has {measure} counts for every port of "
+            f"the corridor ({', '.join(ports)})"
+        )
+    obs_share = {k: v / tot for k, v in obs.items()}
+    w = {o.crossing_id: float(o.booths) for o in options}
+    residual = math.inf
+    n_it = 0
+    for it in range(1, max_iterations + 1):
+        n_it = it
+        pred = dict.fromkeys(ports, 0.0)
+        for d in demands:
+            eq = route_equilibrium(d, options, category, p, zone_weights=w)
+            for j, o in enumerate(options):
+                pred[o.port_code] += sum(eq.flows[j])
+        ptot = sum(pred.values())
+        share = {k: v / ptot for k, v in pred.items()}
+        residual = max(abs(share[k] - obs_share[k]) for k in ports)
+        if residual <= tolerance:
+            break
+        for o in options:
+            if share[o.port_code] > 0:
+                w[o.crossing_id] *= obs_share[o.port_code] / share[o.port_code]
+        s = sum(w.values())
+        w = {k: v / s for k, v in w.items()}
+    s = sum(w.values())
+    w = {k: v / s for k, v in w.items()}
+    basis = (
+        f"zone weights fitted to BTS {measure} port shares of {first:%Y-%m} to {last:%Y-%m} "
+        f"(iterative proportional fitting, day {day_of_month} of each month; residual "
+        f"{residual:.3f})"
+    )
+    return ZoneWeights(measure, first, last, w, obs_share, residual, n_it, basis)
+
+
+def corridor_demand(
+    con: Any,
+    options: Sequence[RouteOption],
+    day: date,
+    measure: str,
+    params: NetworkParams,
+    registry: Registry,
+) -> tuple[list[float], dict[str, float]]:
+    """Corridor demand of a day per local clock hour, and each crossing's own count.
+
+    Every road crossing within the corridor radius of ``options[0]`` carries demand,
+    also one without booths of the category (the lane split rule gives it 0 of that
+    measure), exclaves excepted. Returns ``(vehicles per hour 0-23, {crossing id:
+    vehicles of the day})`` from :func:`borderflow.demand.hourly_demand` (U.S.-bound).
+    """
+    anchor = options[0]
+    members = {o.crossing_id for o in options}
+    for c in registry.crossings:
+        if (
+            c.mode == "road"
+            and c.crossing_id not in EXCLAVES
+            and great_circle_km(anchor.latitude, anchor.longitude, c.latitude, c.longitude)
+            <= params.corridor_radius_km
+        ):
+            members.add(c.crossing_id)
+    demand = [0.0] * 24
+    split: dict[str, float] = {}
+    for cid in sorted(members):
+        dd = hourly_demand(con, cid, day, US_BOUND, registry=registry)
+        split[cid] = float(dd.day_totals.get(measure, 0))
+        for r in dd.rows:
+            if r.measure == measure:
+                demand[r.hour_start.hour] += r.vehicles
+    return demand, split
+
+
 def predict_routes(
     con: Any,
     query: str,
@@ -460,6 +635,7 @@ def predict_routes(
     registry: Registry | None = None,
     closed: frozenset[str] = frozenset(),
     extra_wait_min: Mapping[str, float] | None = None,
+    zone_weights: ZoneWeights | None = None,
 ) -> RoutesResult:
     """Predict how a day's corridor traffic divides among its crossings.
 
@@ -481,6 +657,9 @@ def predict_routes(
         Crossing ids closed all day: they get nothing, their zone's travellers divert.
     extra_wait_min
         Minutes added to a crossing's expected wait (by crossing id).
+    zone_weights
+        Trip ends per zone fitted on past months (:func:`fit_zone_weights`); default:
+        each crossing's primary booths.
 
     Returns
     -------
@@ -506,28 +685,9 @@ def predict_routes(
             f"({', '.join(f'{o.crossing_id} {o.name}' for o in options)})"
         )
     anchor = options[0]
-    # Every road crossing of the corridor carries demand, also one without booths of
-    # the category (its split share is 0 for that measure by the lane split rule).
-    members = {o.crossing_id for o in options}
-    for c in reg.crossings:
-        if (
-            c.mode == "road"
-            and c.crossing_id not in EXCLAVES
-            and (
-                great_circle_km(anchor.latitude, anchor.longitude, c.latitude, c.longitude)
-                <= p.corridor_radius_km
-            )
-        ):
-            members.add(c.crossing_id)
-    demand = [0.0] * 24
-    split: dict[str, float] = {}
-    for cid in sorted(members):
-        dd = hourly_demand(con, cid, day, US_BOUND, registry=reg)
-        split[cid] = float(dd.day_totals.get(measure, 0))
-        for r in dd.rows:
-            if r.measure == measure:
-                demand[r.hour_start.hour] += r.vehicles
-    eq = route_equilibrium(demand, options, category, p, closed, extra_wait_min)
+    demand, split = corridor_demand(con, options, day, measure, p, reg)
+    zw = None if zone_weights is None else zone_weights.weights
+    eq = route_equilibrium(demand, options, category, p, closed, extra_wait_min, zw)
     total = sum(demand)
     served = total - eq.unserved
     shares: list[RouteShare] = []
@@ -560,10 +720,15 @@ def predict_routes(
     ports: dict[str, float] = {}
     for s in shares:
         ports[s.port_code] = ports.get(s.port_code, 0.0) + s.share
-    assumptions = (
+    trip_ends = (
         "trip ends: travellers start near each crossing of the corridor in proportion to "
         "its primary booths of the class (no origin-destination data is shipped); the "
-        "observed counts do not set the shares",
+        "observed counts do not set the shares"
+        if zone_weights is None
+        else f"trip ends: {zone_weights.basis}"
+    )
+    assumptions = (
+        trip_ends,
         "detour from zone i to crossing j: 2 x distance x detour factor at the detour "
         "speed (the closure model's rule)",
         "choice: logit on detour + expected wait, the closure model's scale, no size term",
@@ -637,8 +802,11 @@ def routes_json(result: RoutesResult) -> dict[str, Any]:
 class CheckRow:
     """Predicted vs observed shares of one month and measure.
 
-    ``predicted``/``observed``/``booth_share`` map a key (BTS port code, or
-    ``"PH/(PH+Lynden)"`` for the Cascade Gateway truck rows) to a share.
+    ``predicted``/``observed``/``comparator`` map a key (BTS port code, or
+    ``"PH/(PH+Lynden)"`` for the Cascade Gateway truck rows) to a share. The comparator
+    is named by ``comparator_name``: ``"booth share"`` (each port's share of the
+    corridor's booths: the trip-end weights alone, no choice) or ``"persistence"`` (the
+    port shares of the months the zone weights were fitted on).
     """
 
     month: date
@@ -646,7 +814,8 @@ class CheckRow:
     source: str
     predicted: Mapping[str, float]
     observed: Mapping[str, float]
-    booth_share: Mapping[str, float]
+    comparator: Mapping[str, float]
+    comparator_name: str
 
     @property
     def mae(self) -> float:
@@ -656,9 +825,9 @@ class CheckRow:
         )
 
     @property
-    def mae_booth_share(self) -> float:
-        """Mean absolute error of the no-choice comparator (shares = booth shares)."""
-        return sum(abs(self.booth_share[k] - self.observed[k]) for k in self.observed) / len(
+    def mae_comparator(self) -> float:
+        """Mean absolute error of the comparator's shares."""
+        return sum(abs(self.comparator[k] - self.observed[k]) for k in self.observed) / len(
             self.observed
         )
 
@@ -670,15 +839,16 @@ class RouteCheck:
     query: str
     rows: tuple[CheckRow, ...]
 
-    def summary(self) -> dict[str, dict[str, float]]:
-        """Mean MAE per (source, measure): model and booth-share comparator, and months."""
-        out: dict[str, dict[str, float]] = {}
+    def summary(self) -> dict[str, dict[str, Any]]:
+        """Mean MAE per (source, measure): model and comparator, and months."""
+        out: dict[str, dict[str, Any]] = {}
         for key in dict.fromkeys((r.source, r.measure) for r in self.rows):
             rs = [r for r in self.rows if (r.source, r.measure) == key]
             out[f"{key[0]} {key[1]}"] = {
                 "months": float(len(rs)),
                 "mae": sum(r.mae for r in rs) / len(rs),
-                "mae_booth_share": sum(r.mae_booth_share for r in rs) / len(rs),
+                "mae_comparator": sum(r.mae_comparator for r in rs) / len(rs),
+                "comparator": rs[0].comparator_name,
             }
         return out
 
@@ -701,6 +871,7 @@ def route_check(
     params: NetworkParams | None = None,
     registry: Registry | None = None,
     day_of_month: int = 15,
+    zone_weights: Mapping[str, ZoneWeights] | None = None,
 ) -> RouteCheck:
     """Compare predicted crossing shares with counts no parameter was set from.
 
@@ -708,8 +879,9 @@ def route_check(
     ``day_of_month`` and its shares compared with (a) the month's BTS counts per port of
     the corridor, per measure, and (b) for Trucks, the Cascade Gateway southbound daily
     truck counts summed over the month: Pacific Highway / (Pacific Highway + Lynden).
-    The comparator "booth share" gives each port its share of the corridor's booths
-    (the trip-end weights alone, no choice).
+    ``zone_weights`` (by measure, :func:`fit_zone_weights` on earlier months) replace
+    the booth trip ends; the comparator is then persistence (the fitting months' port
+    shares), else "booth share" (each port's share of the corridor's booths).
 
     Returns
     -------
@@ -723,7 +895,10 @@ def route_check(
         for measure in measures:
             category = category_of(measure)
             try:
-                res = predict_routes(con, query, m.replace(day=day_of_month), measure, p, reg)
+                zw = (zone_weights or {}).get(measure)
+                res = predict_routes(
+                    con, query, m.replace(day=day_of_month), measure, p, reg, zone_weights=zw
+                )
             except (ValueError, LookupError):
                 continue
             ports = sorted(res.port_shares)
@@ -742,6 +917,14 @@ def route_check(
             booth: dict[str, float] = {}
             for o in opts:
                 booth[o.port_code] = booth.get(o.port_code, 0.0) + o.booths / nb
+            comp, comp_name = (
+                (booth, "booth share")
+                if zw is None
+                else (
+                    dict(zw.observed_shares),
+                    "persistence",
+                )
+            )
             rows.append(
                 CheckRow(
                     m,
@@ -749,7 +932,8 @@ def route_check(
                     "BTS ports",
                     dict(res.port_shares),
                     {k: v / tot for k, v in obs.items()},
-                    booth,
+                    comp,
+                    comp_name,
                 )
             )
             if measure != "Trucks":
@@ -766,7 +950,6 @@ def route_check(
                 ).fetchall()
             )
             by_id = {s.crossing_id: s.volume for s in res.crossings}
-            booths = {o.crossing_id: o.booths for o in opts}
             if len(cg) != 2 or "3004" not in by_id or "3023" not in by_id:
                 continue
             key = "PH/(PH+Lynden)"
@@ -780,7 +963,8 @@ def route_check(
                         key: cg["Pacific Highway"]
                         / (cg["Pacific Highway"] + cg["Lynden/Aldergrove"])
                     },
-                    {key: booths["3004"] / (booths["3004"] + booths["3023"])},
+                    {key: comp["3004"] / (comp["3004"] + comp["3023"])},
+                    comp_name,
                 )
             )
     return RouteCheck(query, tuple(rows))
@@ -795,10 +979,13 @@ __all__ = [
     "RouteOption",
     "RouteShare",
     "RoutesResult",
+    "ZoneWeights",
     "choice_flows",
+    "corridor_demand",
     "corridor_options",
     "detour_minutes",
     "expected_wait_min",
+    "fit_zone_weights",
     "predict_routes",
     "route_check",
     "route_equilibrium",
