@@ -21,6 +21,39 @@ def _measure(text: str) -> str:
     return m
 
 
+def _params(radius_km: float | None, logit_scale_min: float | None) -> Any:
+    from dataclasses import replace
+
+    from borderflow.plan import NetworkParams
+
+    params = NetworkParams()
+    if radius_km is not None:
+        if radius_km < 0:
+            raise fail(f"--radius-km must be >= 0, got {radius_km}")
+        params = replace(params, corridor_radius_km=radius_km)
+    if logit_scale_min is not None:
+        if not logit_scale_min > 0:
+            raise fail(f"--logit-scale-min must be > 0, got {logit_scale_min}")
+        params = replace(params, logit_scale_min=logit_scale_min)
+    return params
+
+
+def _fit_window(fit_from: str | None, fit_to: str | None) -> tuple[date, date] | None:
+    from borderflow.data import parse_month
+
+    if fit_from is None and fit_to is None:
+        return None
+    if fit_from is None or fit_to is None:
+        raise fail("give both --fit-from and --fit-to (YYYY-MM), or neither")
+    try:
+        a, b = parse_month(fit_from), parse_month(fit_to)
+    except ValueError as exc:
+        raise fail(f"--fit-from/--fit-to: {exc}") from None
+    if b < a:
+        raise fail(f"--fit-to {fit_to} is before --fit-from {fit_from}")
+    return a, b
+
+
 @app.command()
 def routes(
     query: Annotated[
@@ -47,27 +80,43 @@ def routes(
             show_default=False,
         ),
     ] = None,
+    fit_from: Annotated[
+        str | None,
+        typer.Option(
+            "--fit-from",
+            help="Fit trip ends to BTS port shares from this month (YYYY-MM); default: "
+            "trip ends by booths.",
+            show_default=False,
+        ),
+    ] = None,
+    fit_to: Annotated[
+        str | None,
+        typer.Option("--fit-to", help="Last month fitted (YYYY-MM).", show_default=False),
+    ] = None,
+    logit_scale_min: Annotated[
+        float | None,
+        typer.Option(
+            "--logit-scale-min",
+            help="Logit scale [min] (default: the closure model's 60).",
+            show_default=False,
+        ),
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     db: DbOption = None,
 ) -> None:
     """Predict how a day's traffic divides among a corridor's crossings (route choice)."""
-    from dataclasses import replace
-
     from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
 
     from borderflow.data import AmbiguousPortError, PortNotFoundError
-    from borderflow.plan import NetworkParams, predict_routes, routes_json
+    from borderflow.plan import fit_zone_weights, predict_routes, routes_json
 
     try:
         when = date.fromisoformat(day.strip())
     except ValueError:
         raise fail(f"--date must be a day YYYY-MM-DD (e.g. 2019-07-12), got {day!r}") from None
     meas = _measure(measure)
-    params = NetworkParams()
-    if radius_km is not None:
-        if radius_km < 0:
-            raise fail(f"--radius-km must be >= 0, got {radius_km}")
-        params = replace(params, corridor_radius_km=radius_km)
+    params = _params(radius_km, logit_scale_min)
+    window = _fit_window(fit_from, fit_to)
     with open_warehouse(db) as con:
         try:
             with Progress(
@@ -77,9 +126,20 @@ def routes(
                 console=err_console,
                 transient=True,
             ) as bar:
-                bar.add_task("routes: equilibrium", total=None)
+                task = bar.add_task("routes: equilibrium", total=None)
+                zw = None
+                if window is not None:
+                    bar.update(task, description="routes: fitting trip ends")
+                    zw = fit_zone_weights(con, query, window[0], window[1], meas, params)
+                    bar.update(task, description="routes: equilibrium")
                 result = predict_routes(
-                    con, query, when, meas, params, closed=frozenset(c.strip() for c in close or [])
+                    con,
+                    query,
+                    when,
+                    meas,
+                    params,
+                    closed=frozenset(c.strip() for c in close or []),
+                    zone_weights=zw,
                 )
         except AmbiguousPortError as exc:
             choices = "; ".join(f"{c.port_code} {c.port_name} ({c.state})" for c in exc.candidates)
@@ -108,6 +168,10 @@ def _print_routes(doc: dict[str, Any]) -> None:
         f"Equilibrium {state} in {eq['iterations']} iterations (gap {eq['gap']:.1e}); "
         f"unserved {doc['unserved']:,.0f}",
         highlight=False,
+    )
+    scale = next(q["value"] for q in doc["parameters"] if q["name"] == "logit_scale_min")
+    console.print(
+        f"Logit scale {scale:g} min; {doc['assumptions'][0]}", highlight=False, soft_wrap=False
     )
     t = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     for col in ("crossing", "port", "bth", "km", "model", "share", "split", "wait", "peak"):
@@ -142,6 +206,27 @@ def routes_check(
     query: Annotated[
         str, typer.Option("--corridor", help="Crossing naming the corridor.")
     ] = "Pacific Highway",
+    fit_from: Annotated[
+        str | None,
+        typer.Option(
+            "--fit-from",
+            help="Fit trip ends to BTS port shares from this month (YYYY-MM); default: "
+            "trip ends by booths.",
+            show_default=False,
+        ),
+    ] = None,
+    fit_to: Annotated[
+        str | None,
+        typer.Option("--fit-to", help="Last month fitted (YYYY-MM).", show_default=False),
+    ] = None,
+    logit_scale_min: Annotated[
+        float | None,
+        typer.Option(
+            "--logit-scale-min",
+            help="Logit scale [min] (default: the closure model's 60).",
+            show_default=False,
+        ),
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -149,7 +234,7 @@ def routes_check(
     from rich.progress import Progress
 
     from borderflow.data import parse_month
-    from borderflow.plan import route_check
+    from borderflow.plan import fit_zone_weights, route_check
 
     try:
         first, last = parse_month(start), parse_month(end)
@@ -157,10 +242,20 @@ def routes_check(
         raise fail(f"--from/--to: {exc}") from None
     if last < first:
         raise fail(f"--to {end} is before --from {start}")
+    params = _params(None, logit_scale_min)
+    window = _fit_window(fit_from, fit_to)
+    if window is not None and window[1] >= first:
+        raise fail(f"--fit-to {fit_to} must be before --from {start} (an out-of-sample check)")
     with open_warehouse(db) as con, Progress(console=err_console, transient=True) as bar:
         bar.add_task("routes-check", total=None)
         try:
-            chk = route_check(con, first, last, query)
+            zw = None
+            if window is not None:
+                zw = {
+                    m: fit_zone_weights(con, query, window[0], window[1], m, params)
+                    for m in ("Trucks", "Personal Vehicles")
+                }
+            chk = route_check(con, first, last, query, params=params, zone_weights=zw)
         except (ValueError, LookupError) as exc:
             raise fail(str(exc)) from None
     summary = chk.summary()
@@ -170,6 +265,8 @@ def routes_check(
                 "corridor": query,
                 "from": start,
                 "to": end,
+                "logit_scale_min": params.logit_scale_min,
+                "fit": None if window is None else [fit_from, fit_to],
                 "summary": summary,
                 "rows": [
                     {
@@ -178,7 +275,8 @@ def routes_check(
                         "source": r.source,
                         "predicted": {k: round(v, 4) for k, v in r.predicted.items()},
                         "observed": {k: round(v, 4) for k, v in r.observed.items()},
-                        "booth_share": {k: round(v, 4) for k, v in r.booth_share.items()},
+                        "comparator": {k: round(v, 4) for k, v in r.comparator.items()},
+                        "comparator_name": r.comparator_name,
                         "mae": round(r.mae, 4),
                     }
                     for r in chk.rows
@@ -194,8 +292,18 @@ def routes_check(
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
-    for col in ("check", "months", "model MAE", "booth-share MAE"):
+    for col in ("check", "months", "model MAE", "comparator", "MAE"):
         t.add_column(col, justify="left" if col == "check" else "right")
     for k, v in summary.items():
-        t.add_row(k, f"{v['months']:.0f}", f"{v['mae']:.3f}", f"{v['mae_booth_share']:.3f}")
+        t.add_row(
+            k,
+            f"{v['months']:.0f}",
+            f"{v['mae']:.3f}",
+            str(v["comparator"]),
+            f"{v['mae_comparator']:.3f}",
+        )
     console.print(t)
+    trips = "booths" if window is None else f"fitted on {fit_from} to {fit_to}"
+    console.print(
+        f"logit scale {params.logit_scale_min:g} min; trip ends: {trips}.", highlight=False
+    )
