@@ -176,3 +176,87 @@ def test_check_compares_shares_of_the_same_ports(con: Any) -> None:
             assert sum(r.observed.values()) == pytest.approx(1.0)
             assert sum(r.predicted.values()) == pytest.approx(1.0)
         assert 0 <= r.mae <= 1
+
+
+def test_fitted_trip_ends_reproduce_the_fitting_months(con: Any) -> None:
+    from dataclasses import replace
+
+    from borderflow.plan import fit_zone_weights
+
+    p = replace(NetworkParams(), logit_scale_min=10.0)
+    first, last = date(2017, 3, 1), date(2017, 4, 1)
+    zw = fit_zone_weights(con, "Pacific Highway", first, last, "Trucks", p)
+    assert zw.residual <= 2e-3
+    assert sum(zw.weights.values()) == pytest.approx(1.0)
+    # Observed shares recomputed from the counts, independently of the fit.
+    rows = con.execute(
+        "SELECT port_code, sum(value) FROM bts_crossings WHERE measure = 'Trucks' AND "
+        "month BETWEEN $1 AND $2 AND port_code IN ('3004', '3023', '3009') GROUP BY 1",
+        [first, last],
+    ).fetchall()
+    tot = sum(v for _, v in rows)
+    for code, v in rows:
+        assert zw.observed_shares[code] == pytest.approx(v / tot)
+    chk = route_check(con, first, last, measures=("Trucks",), params=p, zone_weights={"Trucks": zw})
+    bts = [r for r in chk.rows if r.source == "BTS ports"]
+    assert len(bts) == 2 and all(r.mae < 0.02 for r in bts)
+    assert {r.comparator_name for r in chk.rows} == {"persistence"}
+
+
+def test_closure_scale_cannot_reach_lyndens_small_share(con: Any) -> None:
+    # With the closure model's 60-min scale, even all trip ends at Pacific Highway send
+    # Lynden at least its free-flow logit share from there, more than it carries.
+    from borderflow.plan import corridor_options, fit_zone_weights
+
+    p = NetworkParams()
+    opts = corridor_options(con, "Pacific Highway", "commercial", p)
+    det = detour_minutes(opts, p, "commercial")
+    i = [o.crossing_id for o in opts].index("3004")
+    j = [o.crossing_id for o in opts].index("3023")
+    e = [math.exp(-d / p.logit_scale_min) for d in det[i]]
+    floor = e[j] / sum(e)
+    zw = fit_zone_weights(con, "Pacific Highway", date(2017, 3, 1), date(2017, 3, 1), "Trucks", p)
+    assert zw.observed_shares["3023"] < floor
+    assert zw.residual > 0.05
+
+
+def test_cli_routes_and_check(warehouse_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from borderflow.cli import app
+
+    runner = CliRunner()
+    db = ["--db", str(warehouse_path)]
+    res = runner.invoke(app, ["routes", "Pacific Highway", "--date", "2019-07-12", "--json", *db])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    assert doc["model"] == "route-logit-sue v1"
+    assert sum(c["volume"] for c in doc["crossings"]) == pytest.approx(doc["total"], abs=1)
+    res = runner.invoke(app, ["routes", "Pacific Highway", "--date", "2019-13-01", *db])
+    assert res.exit_code != 0 and "--date" in res.output
+    res = runner.invoke(
+        app,
+        ["routes", "Pacific Highway", "--date", "2019-07-12", "--close", "9999", *db],
+    )
+    assert res.exit_code != 0 and "9999" in res.output
+    res = runner.invoke(
+        app,
+        [
+            "routes-check",
+            "--from",
+            "2019-01",
+            "--to",
+            "2019-02",
+            "--fit-from",
+            "2019-01",
+            "--fit-to",
+            "2019-01",
+            *db,
+        ],
+    )
+    assert res.exit_code != 0 and "out-of-sample" in res.output
+    res = runner.invoke(app, ["routes-check", "--from", "2019-01", "--to", "2019-01", *db])
+    assert res.exit_code == 0, res.output
+    assert "BTS ports Trucks" in res.output
