@@ -140,6 +140,10 @@ def test_cascade_corridor_and_total_demand(con: Any) -> None:
     assert sum(s.volume for s in r.crossings) == pytest.approx(r.total - r.unserved)
     assert sum(s.share for s in r.crossings) == pytest.approx(1.0)
     assert r.converged
+    # Named from Peace Arch (no truck booths) the corridor and its demand are the same.
+    pa = predict_routes(con, "Peace Arch", DAY, "Trucks", registry=reg)
+    assert pa.anchor == "Blaine-Peace Arch" and pa.total == r.total
+    assert {s.crossing_id for s in pa.crossings} == ids
     cars = predict_routes(con, "Pacific Highway", DAY, "Personal Vehicles", registry=reg)
     assert {s.crossing_id for s in cars.crossings} == {"3004", "3005", "3023", "3009"}
 

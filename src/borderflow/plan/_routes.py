@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from borderflow.data import Registry, load_registry, resolve_port
+from borderflow.data import Crossing, Registry, load_registry, resolve_port
 from borderflow.demand import hourly_demand
 from borderflow.plan._closure import erlang_c_wait_min, logit_shares
 from borderflow.plan._network import (
@@ -119,6 +119,28 @@ class RouteOption:
         return self.booths if self.open_hours[hour] else 0
 
 
+def corridor_anchor(con: Any, query: str, registry: Registry) -> Crossing:
+    """Return the road crossing a query names (a port query: its first road crossing).
+
+    Raises
+    ------
+    LookupError
+        If the query matches no port (from :func:`resolve_port`).
+    ValueError
+        If the port has no road crossing in the registry.
+    """
+    port = resolve_port(con, query, registry)
+    road = [c for c in registry.by_port_code(port.port_code) if c.mode == "road"]
+    if not road:
+        raise ValueError(
+            f"port {port.port_code} {port.port_name} has no road crossing in the U.S.-Canada "
+            "crossing registry"
+        )
+    q = query.strip().lower()
+    hits = [c for c in road if q == c.crossing_id.lower() or q in c.us_name.lower()]
+    return hits[0] if hits else road[0]
+
+
 def corridor_options(
     con: Any,
     query: str,
@@ -142,16 +164,7 @@ def corridor_options(
     """
     p = params or NetworkParams()
     reg = registry or load_registry()
-    port = resolve_port(con, query, reg)
-    road = [c for c in reg.by_port_code(port.port_code) if c.mode == "road"]
-    if not road:
-        raise ValueError(
-            f"port {port.port_code} {port.port_name} has no road crossing in the U.S.-Canada "
-            "crossing registry"
-        )
-    q = query.strip().lower()
-    hits = [c for c in road if q == c.crossing_id.lower() or q in c.us_name.lower()]
-    anchor = hits[0] if hits else road[0]
+    anchor = corridor_anchor(con, query, reg)
     options: list[tuple[float, RouteOption]] = []
     for code in sorted({c.bts_port_code for c in reg.crossings if c.mode == "road"}):
         members = [c for c in reg.by_port_code(code) if c.mode == "road"]
@@ -535,6 +548,7 @@ def fit_zone_weights(
     reg = registry or load_registry()
     category = category_of(measure)
     options = corridor_options(con, query, category, p, reg, first.year - 1)
+    centre = corridor_anchor(con, query, reg)
     ports = sorted({o.port_code for o in options})
     obs: dict[str, float] = dict.fromkeys(ports, 0.0)
     demands: list[list[float]] = []
@@ -550,9 +564,8 @@ def fit_zone_weights(
             continue
         for k, v in rows.items():
             obs[k] += float(v)
-        demands.append(
-            corridor_demand(con, options, m.replace(day=day_of_month), measure, p, reg)[0]
-        )
+        day = m.replace(day=day_of_month)
+        demands.append(corridor_demand(con, options, day, measure, p, reg, centre)[0])
     tot = sum(obs.values())
     if not demands or tot <= 0:
         raise ValueError(
@@ -597,22 +610,27 @@ def corridor_demand(
     measure: str,
     params: NetworkParams,
     registry: Registry,
+    centre: Crossing | None = None,
 ) -> tuple[list[float], dict[str, float]]:
     """Corridor demand of a day per local clock hour, and each crossing's own count.
 
-    Every road crossing within the corridor radius of ``options[0]`` carries demand,
+    Every road crossing within the corridor radius of ``centre`` (the named crossing,
+    :func:`corridor_anchor`; default the first option) carries demand,
     also one without booths of the category (the lane split rule gives it 0 of that
     measure), exclaves excepted. Returns ``(vehicles per hour 0-23, {crossing id:
     vehicles of the day})`` from :func:`borderflow.demand.hourly_demand` (U.S.-bound).
     """
-    anchor = options[0]
+    lat, lon = (
+        (centre.latitude, centre.longitude)
+        if centre is not None
+        else (options[0].latitude, options[0].longitude)
+    )
     members = {o.crossing_id for o in options}
     for c in registry.crossings:
         if (
             c.mode == "road"
             and c.crossing_id not in EXCLAVES
-            and great_circle_km(anchor.latitude, anchor.longitude, c.latitude, c.longitude)
-            <= params.corridor_radius_km
+            and great_circle_km(lat, lon, c.latitude, c.longitude) <= params.corridor_radius_km
         ):
             members.add(c.crossing_id)
     demand = [0.0] * 24
@@ -684,8 +702,8 @@ def predict_routes(
             f"closed crossing(s) {', '.join(unknown)} not in the corridor "
             f"({', '.join(f'{o.crossing_id} {o.name}' for o in options)})"
         )
-    anchor = options[0]
-    demand, split = corridor_demand(con, options, day, measure, p, reg)
+    anchor = corridor_anchor(con, query, reg)
+    demand, split = corridor_demand(con, options, day, measure, p, reg, anchor)
     zw = None if zone_weights is None else zone_weights.weights
     eq = route_equilibrium(demand, options, category, p, closed, extra_wait_min, zw)
     total = sum(demand)
@@ -741,7 +759,7 @@ def predict_routes(
         day=day,
         measure=measure,
         category=category,
-        anchor=anchor.name,
+        anchor=anchor.us_name,
         total=total,
         crossings=tuple(shares),
         port_shares=ports,
@@ -763,6 +781,7 @@ def routes_json(result: RoutesResult) -> dict[str, Any]:
         "measure": r.measure,
         "category": r.category,
         "corridor_of": r.anchor,
+        "trip_ends": r.assumptions[0] if r.assumptions else None,
         "total": round(r.total, 1),
         "unserved": round(r.unserved, 1),
         "crossings": [
@@ -981,6 +1000,7 @@ __all__ = [
     "RoutesResult",
     "ZoneWeights",
     "choice_flows",
+    "corridor_anchor",
     "corridor_demand",
     "corridor_options",
     "detour_minutes",
