@@ -258,6 +258,11 @@ def routes_check(
             chk = route_check(con, first, last, query, params=params, zone_weights=zw)
         except (ValueError, LookupError) as exc:
             raise fail(str(exc)) from None
+    if not chk.rows:
+        raise fail(
+            f"nothing to compare around {query!r} from {start} to {end}: the check needs "
+            "BTS counts of two or more ports in the corridor"
+        )
     summary = chk.summary()
     if json_output:
         echo_json(
