@@ -264,3 +264,18 @@ def test_cli_routes_and_check(warehouse_path: Path) -> None:
     res = runner.invoke(app, ["routes-check", "--from", "2019-01", "--to", "2019-01", *db])
     assert res.exit_code == 0, res.output
     assert "BTS ports Trucks" in res.output
+
+
+def test_daily_check_rows_match_the_cascade_counts(con: Any) -> None:
+    chk = route_check(con, date(2019, 2, 1), date(2019, 2, 1), measures=("Trucks",), daily=True)
+    days = [r for r in chk.rows if r.source == "Cascade Gateway daily"]
+    want = con.execute(
+        "SELECT day, max(volume) FILTER (WHERE crossing = 'Pacific Highway'), "
+        "max(volume) FILTER (WHERE crossing = 'Lynden/Aldergrove') FROM cascade_trucks_daily "
+        "WHERE direction = 'southbound' AND day BETWEEN '2019-02-01' AND '2019-02-28' "
+        "GROUP BY day"
+    ).fetchall()
+    full = {d: ph / (ph + ly) for d, ph, ly in want if ph is not None and ly is not None}
+    assert {r.month for r in days} == set(full)
+    for r in days:
+        assert r.observed["PH/(PH+Lynden)"] == pytest.approx(full[r.month])

@@ -227,6 +227,10 @@ def routes_check(
             show_default=False,
         ),
     ] = None,
+    daily: Annotated[
+        bool,
+        typer.Option("--daily", help="Also compare every day of the Cascade Gateway counts."),
+    ] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -255,7 +259,7 @@ def routes_check(
                     m: fit_zone_weights(con, query, window[0], window[1], m, params)
                     for m in ("Trucks", "Personal Vehicles")
                 }
-            chk = route_check(con, first, last, query, params=params, zone_weights=zw)
+            chk = route_check(con, first, last, query, params=params, zone_weights=zw, daily=daily)
         except (ValueError, LookupError) as exc:
             raise fail(str(exc)) from None
     if not chk.rows:
@@ -275,7 +279,8 @@ def routes_check(
                 "summary": summary,
                 "rows": [
                     {
-                        "month": f"{r.month:%Y-%m}",
+                        "month": f"{r.month:%Y-%m}" if "daily" not in r.source else None,
+                        "day": r.month.isoformat() if "daily" in r.source else None,
                         "measure": r.measure,
                         "source": r.source,
                         "predicted": {k: round(v, 4) for k, v in r.predicted.items()},
@@ -297,12 +302,12 @@ def routes_check(
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
-    for col in ("check", "months", "model MAE", "comparator", "MAE"):
+    for col in ("check", "n", "model MAE", "comparator", "MAE"):
         t.add_column(col, justify="left" if col == "check" else "right")
     for k, v in summary.items():
         t.add_row(
             k,
-            f"{v['months']:.0f}",
+            f"{v['n']:.0f}",
             f"{v['mae']:.3f}",
             str(v["comparator"]),
             f"{v['mae_comparator']:.3f}",

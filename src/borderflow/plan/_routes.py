@@ -859,12 +859,12 @@ class RouteCheck:
     rows: tuple[CheckRow, ...]
 
     def summary(self) -> dict[str, dict[str, Any]]:
-        """Mean MAE per (source, measure): model and comparator, and months."""
+        """Mean MAE per (source, measure): model, comparator and rows (n: months or days)."""
         out: dict[str, dict[str, Any]] = {}
         for key in dict.fromkeys((r.source, r.measure) for r in self.rows):
             rs = [r for r in self.rows if (r.source, r.measure) == key]
             out[f"{key[0]} {key[1]}"] = {
-                "months": float(len(rs)),
+                "n": float(len(rs)),
                 "mae": sum(r.mae for r in rs) / len(rs),
                 "mae_comparator": sum(r.mae_comparator for r in rs) / len(rs),
                 "comparator": rs[0].comparator_name,
@@ -891,6 +891,7 @@ def route_check(
     registry: Registry | None = None,
     day_of_month: int = 15,
     zone_weights: Mapping[str, ZoneWeights] | None = None,
+    daily: bool = False,
 ) -> RouteCheck:
     """Compare predicted crossing shares with counts no parameter was set from.
 
@@ -898,7 +899,9 @@ def route_check(
     ``day_of_month`` and its shares compared with (a) the month's BTS counts per port of
     the corridor, per measure, and (b) for Trucks, the Cascade Gateway southbound daily
     truck counts summed over the month: Pacific Highway / (Pacific Highway + Lynden).
-    A corridor of one port gives no BTS rows (its share is 1 by construction).
+    A corridor of one port gives no BTS rows (its share is 1 by construction). With
+    ``daily``, every day with both Cascade Gateway counts is also compared (rows
+    "Cascade Gateway daily", ``month`` holding the day).
     ``zone_weights`` (by measure, :func:`fit_zone_weights` on earlier months) replace
     the booth trip ends; the comparator is then persistence (the fitting months' port
     shares), else "booth share" (each port's share of the corridor's booths).
@@ -989,7 +992,71 @@ def route_check(
                     comp_name,
                 )
             )
+            if daily:
+                rows.extend(
+                    _daily_rows(
+                        con,
+                        query,
+                        m,
+                        p,
+                        reg,
+                        zw,
+                        {key: comp["3004"] / (comp["3004"] + comp["3023"])},
+                        comp_name,
+                    )
+                )
     return RouteCheck(query, tuple(rows))
+
+
+def _daily_rows(
+    con: Any,
+    query: str,
+    month: date,
+    params: NetworkParams,
+    registry: Registry,
+    zone_weights: ZoneWeights | None,
+    comparator: Mapping[str, float],
+    comparator_name: str,
+) -> list[CheckRow]:
+    """Cascade Gateway rows of every day of ``month`` with both truck counts."""
+    days = con.execute(
+        "SELECT day, max(volume) FILTER (WHERE crossing = 'Pacific Highway'), "
+        "max(volume) FILTER (WHERE crossing = 'Lynden/Aldergrove') FROM cascade_trucks_daily "
+        "WHERE direction = 'southbound' AND date_trunc('month', day) = $1 GROUP BY day "
+        "HAVING count(volume) FILTER (WHERE crossing IN ('Pacific Highway', "
+        "'Lynden/Aldergrove')) = 2 ORDER BY day",
+        [month],
+    ).fetchall()
+    if not days:
+        return []
+    options = corridor_options(con, query, "commercial", params, registry, month.year - 1)
+    ids = [o.crossing_id for o in options]
+    if "3004" not in ids or "3023" not in ids:
+        return []
+    centre = corridor_anchor(con, query, registry)
+    zw = None if zone_weights is None else zone_weights.weights
+    key = "PH/(PH+Lynden)"
+    out: list[CheckRow] = []
+    for d, ph, ly in days:
+        if ph + ly <= 0:
+            continue
+        demand, _ = corridor_demand(con, options, d, "Trucks", params, registry, centre)
+        eq = route_equilibrium(demand, options, "commercial", params, zone_weights=zw)
+        v = {i: sum(f) for i, f in zip(ids, eq.flows, strict=True)}
+        if v["3004"] + v["3023"] <= 0:
+            continue
+        out.append(
+            CheckRow(
+                d,
+                "Trucks",
+                "Cascade Gateway daily",
+                {key: v["3004"] / (v["3004"] + v["3023"])},
+                {key: ph / (ph + ly)},
+                dict(comparator),
+                comparator_name,
+            )
+        )
+    return out
 
 
 __all__ = [
