@@ -434,7 +434,13 @@ class RouteShare:
 
 @dataclass(frozen=True)
 class RoutesResult:
-    """Everyday route choice over one corridor, day and measure."""
+    """Everyday route choice over one corridor, day and measure.
+
+    ``anchor`` is the named crossing; ``total`` the corridor's demand [vehicles/day];
+    ``port_shares`` the shares summed per BTS port; ``zone_weights`` the fitted trip
+    ends (``None``: by booths); ``gap``/``iterations``/``converged`` describe the
+    equilibrium (see :class:`Equilibrium`).
+    """
 
     day: date
     measure: str
@@ -449,6 +455,7 @@ class RoutesResult:
     converged: bool
     parameters: tuple[Parameter, ...]
     assumptions: tuple[str, ...] = field(default=())
+    zone_weights: ZoneWeights | None = None
 
 
 def route_parameters(params: NetworkParams, category: str) -> tuple[Parameter, ...]:
@@ -769,6 +776,7 @@ def predict_routes(
         converged=eq.converged,
         parameters=route_parameters(p, category),
         assumptions=assumptions,
+        zone_weights=zone_weights,
     )
 
 
@@ -782,6 +790,19 @@ def routes_json(result: RoutesResult) -> dict[str, Any]:
         "category": r.category,
         "corridor_of": r.anchor,
         "trip_ends": r.assumptions[0] if r.assumptions else None,
+        "trip_end_fit": None
+        if r.zone_weights is None
+        else {
+            "measure": r.zone_weights.measure,
+            "from": f"{r.zone_weights.first:%Y-%m}",
+            "to": f"{r.zone_weights.last:%Y-%m}",
+            "weights": {k: round(v, 4) for k, v in r.zone_weights.weights.items()},
+            "observed_port_shares": {
+                k: round(v, 4) for k, v in r.zone_weights.observed_shares.items()
+            },
+            "residual": round(r.zone_weights.residual, 4),
+            "iterations": r.zone_weights.iterations,
+        },
         "total": round(r.total, 1),
         "unserved": round(r.unserved, 1),
         "crossings": [
