@@ -279,3 +279,12 @@ def test_daily_check_rows_match_the_cascade_counts(con: Any) -> None:
     assert {r.month for r in days} == set(full)
     for r in days:
         assert r.observed["PH/(PH+Lynden)"] == pytest.approx(full[r.month])
+
+
+def test_the_iteration_cap_is_reported_as_not_converged() -> None:
+    from dataclasses import replace
+
+    p = replace(NetworkParams(), sue_tolerance=1e-12, sue_max_iterations=3)
+    eq = route_equilibrium(DEMAND, OPTS, "commercial", p)
+    assert eq.iterations == 3 and not eq.converged and eq.gap > 1e-12
+    assert sum(map(sum, eq.flows)) == pytest.approx(sum(DEMAND))
