@@ -8,6 +8,7 @@ from borderflow.cli import (  # noqa: F401
     _demand,
     _forecast,
     _plan,
+    _routes,
     _service,
     _sim,
     _waits,

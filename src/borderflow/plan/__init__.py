@@ -16,7 +16,10 @@
 - closures and diversion over the border network (``closure-logit v1``:
   :func:`closure_target`, :func:`simulate_closure`, :func:`closure_json`), the baseline
   month known at a date (:func:`baseline_month`), truck trade value per port
-  (:func:`port_truck_trade`): ``docs/closures.md``.
+  (:func:`port_truck_trade`): ``docs/closures.md``;
+- everyday route choice among nearby crossings (``route-logit-sue v1``:
+  :func:`predict_routes`, :func:`route_equilibrium`, :func:`route_check`):
+  ``docs/routes.md``.
 """
 
 from borderflow.plan._backends import (
@@ -96,6 +99,24 @@ from borderflow.plan._predict import (
     WaitRow,
     predict_waits,
 )
+from borderflow.plan._routes import (
+    EXCLAVES,
+    ROUTE_MODEL,
+    Equilibrium,
+    RouteCheck,
+    RouteOption,
+    RouteShare,
+    RoutesResult,
+    ZoneWeights,
+    corridor_options,
+    expected_wait_min,
+    fit_zone_weights,
+    predict_routes,
+    route_check,
+    route_equilibrium,
+    route_parameters,
+    routes_json,
+)
 from borderflow.plan._scenario_gen import (
     ASSUMED_SERVICE,
     CAPACITY_BASES,
@@ -140,7 +161,9 @@ __all__ = [
     "CALIBRATION_METHOD",
     "CAPACITY_BASES",
     "CLOSURE_MODEL",
+    "EXCLAVES",
     "INTERVAL",
+    "ROUTE_MODEL",
     "SERVICE_TIMES",
     "SIZING_LABEL",
     "SIZING_RULE",
@@ -161,6 +184,7 @@ __all__ = [
     "DaskBackend",
     "DayImpact",
     "DayScore",
+    "Equilibrium",
     "GeneratedScenario",
     "LaneCapacity",
     "LocalBackend",
@@ -172,6 +196,10 @@ __all__ = [
     "PortMonth",
     "PortNode",
     "PortTradeValue",
+    "RouteCheck",
+    "RouteOption",
+    "RouteShare",
+    "RoutesResult",
     "ServiceTime",
     "SizedValue",
     "Sweep",
@@ -181,6 +209,7 @@ __all__ = [
     "WaitPrediction",
     "WaitRow",
     "WhatIfResult",
+    "ZoneWeights",
     "apply_changes",
     "apply_shipped_calibration",
     "baseline_month",
@@ -196,9 +225,12 @@ __all__ = [
     "closure_json_many",
     "closure_target",
     "combine_directions",
+    "corridor_options",
     "erlang_c_wait_min",
     "evaluate_schedule",
+    "expected_wait_min",
     "fit_capacity",
+    "fit_zone_weights",
     "great_circle_km",
     "load_sweep",
     "logit_shares",
@@ -209,9 +241,14 @@ __all__ = [
     "paired_ci",
     "parse_change",
     "port_truck_trade",
+    "predict_routes",
     "predict_waits",
     "read_overlay",
     "read_sweep",
+    "route_check",
+    "route_equilibrium",
+    "route_parameters",
+    "routes_json",
     "run_sweep",
     "simulate_closure",
     "simulate_days",

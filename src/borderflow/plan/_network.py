@@ -65,6 +65,17 @@ class NetworkParams:
     lane_source
         ``"published-first"``: a published primary booth count (``data/PARAMETERS.md``)
         where one exists, else CBP's maximum lanes; ``"cbp-first"``: the reverse.
+    corridor_radius_km
+        Everyday route choice (``route-logit-sue v1``): the road crossings within this
+        great-circle distance of the named one form its corridor [km].
+    overload_utilisation
+        Everyday route choice: above this utilisation the expected wait grows linearly
+        (a queue building over the hour) instead of Erlang C's pole at 1.
+    sue_tolerance
+        Everyday route choice: the equilibrium is reached when no crossing's share of an
+        hour's demand moves by more than this between the flows and the choice they cause.
+    sue_max_iterations
+        Everyday route choice: cap on the successive-averages iterations.
     """
 
     detour_factor: float = 1.2
@@ -77,6 +88,10 @@ class NetworkParams:
     usable_utilisation: float = TARGET_UTILISATION
     unknown_hours: float = 8.0
     lane_source: str = "published-first"
+    corridor_radius_km: float = 50.0
+    overload_utilisation: float = 0.95
+    sue_tolerance: float = 1e-3
+    sue_max_iterations: int = 2000
 
     def __post_init__(self) -> None:
         checks = {
@@ -90,6 +105,10 @@ class NetworkParams:
             "usable_utilisation": 0 < self.usable_utilisation <= 1,
             "unknown_hours": 0 < self.unknown_hours <= 24,
             "lane_source": self.lane_source in ("published-first", "cbp-first"),
+            "corridor_radius_km": self.corridor_radius_km >= 0,
+            "overload_utilisation": 0 < self.overload_utilisation < 1,
+            "sue_tolerance": self.sue_tolerance > 0,
+            "sue_max_iterations": self.sue_max_iterations >= 1,
         }
         bad = [k for k, ok in checks.items() if not ok]
         if bad:
