@@ -66,13 +66,12 @@ from borderflow.plan._closure import (
     ClosureTarget,
     DayImpact,
     PortMonth,
-    closure_json,
-    closure_json_many,
     closure_target,
     erlang_c_wait_min,
     logit_shares,
     simulate_closure,
 )
+from borderflow.plan._closure_json import closure_json, closure_json_many
 from borderflow.plan._months import (
     month_changes,
 )
