@@ -24,15 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from borderflow.demand._forecast import (
-    _COVID,
-    _DISTORTED,
-    MonthlySeries,
-    _mi,
-    _month,
-    forecast_series,
-    load_series,
-)
+from borderflow.demand._forecast import _COVID, _DISTORTED, forecast_series
+from borderflow.demand._forecast_data import MonthlySeries, _mi, _month, load_series
 
 __all__ = [
     "BacktestResult",
