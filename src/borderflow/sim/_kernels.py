@@ -310,18 +310,24 @@ def run_schedule(
             if not drain and t >= stop:
                 break
             col = hour_column(t, horizon_hours)
-            busy = 0
+            # busy < open  <=>  free booths >= nb - open + 1: stop scanning once that many
+            # are found (the first free one is the lowest index, as in a full scan).
+            need = nb - schedule[g, col] + 1
+            n_free = 0
             nxt = np.inf
             free = -1
             for b in range(nb):
                 e = booth_end[g, b]
                 if e > t:
-                    busy += 1
                     if e < nxt:
                         nxt = e
-                elif free < 0:
-                    free = b
-            if busy < schedule[g, col]:
+                else:
+                    if free < 0:
+                        free = b
+                    n_free += 1
+                    if n_free >= need:
+                        break
+            if n_free >= need:
                 break
             free = -1
             if col < horizon_hours:
