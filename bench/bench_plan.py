@@ -7,6 +7,9 @@
    through a Dask ``LocalCluster`` (2 workers); targets: local < 30 s, Dask within 1.3×
    of local. Worker start-up (process spawn, imports, loading the compiled kernel) is
    timed apart; the sweep time runs from the first task submitted to the last stored.
+   The machine is shared, so the local back end runs before and after Dask (Dask is
+   compared with their mean), and the CPU seconds of the workers and of one port-day in
+   this process are printed too: what the code costs, whatever the load.
 2. Scaling from 1 to 2 local workers on a subset of the days.
 3. The optimiser on the 24-hour Peace Arch example (target < 60 s).
 
