@@ -133,13 +133,18 @@ class DaskBackend:
 
         self._cluster: Any = None
         if scheduler is None:
-            self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                host="127.0.0.1",
-            )
+            import dask
+
+            # No statistical profiler in the workers started here: it samples every thread's
+            # stack every 10 ms, CPU taken from the tasks (there is no dashboard to show it).
+            with dask.config.set({"distributed.worker.profile.enabled": False}):
+                self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    host="127.0.0.1",
+                )
             self._client: Any = Client(self._cluster)  # type: ignore[no-untyped-call]
         else:
             self._client = Client(scheduler, timeout=10)  # type: ignore[no-untyped-call]

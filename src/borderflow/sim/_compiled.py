@@ -172,6 +172,24 @@ def compile_port(spec: PortSpec) -> CompiledPort:
     )
 
 
+# The last port compiled by :func:`compiled_for`, as ``(spec, port)``: callers that run
+# many replications of one spec through :func:`run_compiled` (planning sweeps, one day at
+# a time) compile it once. Keyed on identity (specs are frozen); the entry keeps the spec
+# alive so its id cannot be reused.
+_LAST_COMPILED: tuple[PortSpec, CompiledPort] | None = None
+
+
+def compiled_for(spec: PortSpec) -> CompiledPort:
+    """Return :func:`compile_port` ``(spec)``, reusing the result for the same spec object."""
+    global _LAST_COMPILED
+    last = _LAST_COMPILED
+    if last is not None and last[0] is spec:
+        return last[1]
+    port = compile_port(spec)
+    _LAST_COMPILED = (spec, port)
+    return port
+
+
 def _group_columns(port: CompiledPort, draws: VehicleDraws) -> IntArray:
     """Column of ``draws.service_min`` used by each lane group (-1: no class uses it)."""
     cols: IntArray = draws.service_column[port.lane_type]
@@ -199,7 +217,7 @@ def run_compiled(
     VehicleRecords
         Per-vehicle group, booth, primary and secondary times [minutes].
     """
-    return run_port(compile_port(spec), draws, path=path)
+    return run_port(compiled_for(spec), draws, path=path)
 
 
 def run_port(
@@ -338,6 +356,7 @@ __all__ = [
     "CompiledPort",
     "compile_kernels",
     "compile_port",
+    "compiled_for",
     "run_compiled",
     "run_mgc_arrays",
     "run_port",

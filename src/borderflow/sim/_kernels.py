@@ -33,11 +33,11 @@ def hour_column(t: float, horizon_hours: int) -> int:
     """Return the schedule column in force at time ``t`` (``horizon_hours`` = drain column).
 
     Staffing changes at ``60.0 * h`` exactly; the correction steps guard against
-    ``t / 60`` rounding across a boundary.
+    ``t / 60`` rounding across a boundary (so the estimate may be off by one).
     """
     if t >= 60.0 * horizon_hours:
         return horizon_hours
-    h = int(t / 60.0)
+    h = int(t * (1.0 / 60.0))  # a product is cheaper than a quotient; corrected below
     if h > horizon_hours:
         h = horizon_hours
     if 60.0 * h > t:
@@ -283,6 +283,14 @@ def run_schedule(
                 track[eligible[c, k]] = True
     n_in = np.zeros(n_groups, np.int64)
     n_open = np.zeros(n_groups, np.int64)
+    # Groups with every booth open all the time (drain included): the first free booth,
+    # or the one that frees first, as in run_single_constant; no hour lookups.
+    constant = np.zeros(n_groups, np.bool_)
+    for g in range(n_groups):
+        constant[g] = n_booths[g] > 0
+        for h in range(horizon_hours + 1):
+            if schedule[g, h] != n_booths[g]:
+                constant[g] = False
     for n in range(n_veh):
         a = arrival[n]
         c = cls[n]
@@ -306,29 +314,52 @@ def run_schedule(
         t = a if a > last[g] else last[g]
         nb = n_booths[g]
         free = -1
-        while t < np.inf:
-            if not drain and t >= stop:
-                break
-            col = hour_column(t, horizon_hours)
-            busy = 0
-            nxt = np.inf
-            free = -1
-            for b in range(nb):
-                e = booth_end[g, b]
-                if e > t:
-                    busy += 1
-                    if e < nxt:
-                        nxt = e
-                elif free < 0:
-                    free = b
-            if busy < schedule[g, col]:
-                break
-            free = -1
-            if col < horizon_hours:
-                boundary = 60.0 * (col + 1)
-                if boundary < nxt:
-                    nxt = boundary
-            t = nxt
+        if constant[g]:
+            if drain or t < stop:
+                min_end = np.inf
+                min_b = -1
+                for b in range(nb):
+                    e = booth_end[g, b]
+                    if not e > t:
+                        free = b
+                        break
+                    if min_b < 0 or e < min_end:
+                        min_end = e
+                        min_b = b
+                if free < 0:
+                    t = min_end
+                    if t < np.inf and (drain or t < stop):
+                        free = min_b
+        else:
+            while t < np.inf:
+                if not drain and t >= stop:
+                    break
+                col = hour_column(t, horizon_hours)
+                # busy < open  <=>  free booths >= nb - open + 1: stop scanning once that many
+                # are found (the first free one is the lowest index, as in a full scan).
+                need = nb - schedule[g, col] + 1
+                n_free = 0
+                nxt = np.inf
+                free = -1
+                for b in range(nb):
+                    e = booth_end[g, b]
+                    if e > t:
+                        if e < nxt:
+                            nxt = e
+                    else:
+                        if free < 0:
+                            free = b
+                        n_free += 1
+                        if n_free >= need:
+                            break
+                if n_free >= need:
+                    break
+                free = -1
+                if col < horizon_hours:
+                    boundary = 60.0 * (col + 1)
+                    if boundary < nxt:
+                        nxt = boundary
+                t = nxt
         if free >= 0:
             e = t + service[n, column[g]]
             start[n] = t

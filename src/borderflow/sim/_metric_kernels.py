@@ -116,6 +116,16 @@ def vehicle_pass(
     max_wait = -np.inf
     last = -np.inf
     n_waited = 0
+    # Running sums in locals (kept in registers; same additions in the same order).
+    w_tot, n_served, delay_tot, n_stranded, stranded_tot, sec_tot, n_sec = (
+        totals[0],
+        totals[1],
+        totals[2],
+        totals[3],
+        totals[4],
+        totals[6],
+        totals[7],
+    )
     for i in range(arrival.shape[0]):
         a = arrival[i]
         h = _hour(a, H)
@@ -130,8 +140,8 @@ def vehicle_pass(
                 n_waited += 1
             served[h, p] += 1.0
             wait_sum[h, p] += w
-            totals[0] += w
-            totals[1] += 1.0
+            w_tot += w
+            n_served += 1.0
             if w > max_wait:
                 max_wait = w
             e = end[i]
@@ -147,19 +157,27 @@ def vehicle_pass(
         else:
             stranded[h, p] += 1.0
             delay = horizon - a
-            totals[3] += 1.0
-            totals[4] += delay
+            n_stranded += 1.0
+            stranded_tot += delay
             _add_overlap(q_int, p, a, horizon, H, 1.0)
             _add_overlap(km_int, p, a, horizon, H, class_km[cls[i]])
         delay_day[h // 24, p] += delay
-        totals[2] += delay
+        delay_tot += delay
         ss = sec_start[i]
         if ss == ss:
-            totals[6] += ss - end[i]
-            totals[7] += 1.0
+            sec_tot += ss - end[i]
+            n_sec += 1.0
         se = sec_end[i]
         if se == se and se > last:
             last = se
+    totals[0], totals[1], totals[2], totals[3], totals[4] = (
+        w_tot,
+        n_served,
+        delay_tot,
+        n_stranded,
+        stranded_tot,
+    )
+    totals[6], totals[7] = sec_tot, n_sec
     totals[5] = max_wait
     totals[8] = last
     totals[9] = n_waited
@@ -167,13 +185,13 @@ def vehicle_pass(
 
 @jit
 def _starts_by_group(
-    start: F64, group: I64, group_pos: I64, cls: npt.NDArray[np.int32], class_m: F64
-) -> tuple[F64, I64, F64, I64]:
-    """Return each group's start times, with each start's lane type and length [metres].
+    start: F64, group: I64, group_pos: I64, cls: npt.NDArray[np.int32]
+) -> tuple[F64, I64, npt.NDArray[np.int32], I64]:
+    """Return each group's start times, with each start's lane type and traffic class.
 
     Vehicles that never started are left out. FIFO makes start times non-decreasing
     within a lane group in vehicle order, so each group's run ``first[g] : first[g + 1]``
-    is sorted. Returns (times, lane-type positions, lengths, first).
+    is sorted. Returns (times, lane-type positions, classes, first).
     """
     n = start.shape[0]
     n_groups = group_pos.shape[0]
@@ -185,7 +203,7 @@ def _starts_by_group(
         first[g + 1] += first[g]
     times = np.empty(first[n_groups])
     pos = np.empty(first[n_groups], np.int64)
-    length = np.empty(first[n_groups])
+    klass = np.empty(first[n_groups], np.int32)
     fill = first[:-1].copy()
     for i in range(n):
         if start[i] == start[i]:
@@ -193,9 +211,9 @@ def _starts_by_group(
             k = fill[g]
             times[k] = start[i]
             pos[k] = group_pos[g]
-            length[k] = class_m[cls[i]]
+            klass[k] = cls[i]
             fill[g] = k + 1
-    return times, pos, length, first
+    return times, pos, klass, first
 
 
 @jit
@@ -261,7 +279,10 @@ def queue_pass(
     n = arrival.shape[0]
     horizon = 60.0 * H
     G = group_pos.shape[0]
-    s_time, s_pos, s_len, head = _starts_by_group(start, group, group_pos, cls, class_m)
+    s_time, s_pos, s_cls, head = _starts_by_group(start, group, group_pos, cls)
+    class_km = np.empty(class_m.shape[0])
+    for c in range(class_m.shape[0]):
+        class_km[c] = class_m[c] / 1000.0  # the same quotient as per event, computed once
     stop = head[1:].copy()
     # The next start of all groups: a G-way merge of the groups' sorted runs, over the
     # groups' next start times kept side by side (+inf once a group is exhausted).
@@ -306,7 +327,8 @@ def queue_pass(
         while t_next == t:
             k = head[g_next]
             p = s_pos[k]
-            m = s_len[k]
+            c = s_cls[k]
+            m = class_m[c]
             k += 1
             head[g_next] = k
             t_head[g_next] = s_time[k] if k < stop[g_next] else np.inf
@@ -316,7 +338,7 @@ def queue_pass(
                     g_next = g
                     t_next = t_head[g]
             level[p] -= 1.0
-            level_km[p] -= m / 1000.0
+            level_km[p] -= class_km[c]
             total -= 1.0
             total_m -= m
         n_up = 0
@@ -325,9 +347,10 @@ def queue_pass(
             n_up += 1
             p = group_pos[group[i]]
             p_up = p
-            m = class_m[cls[i]]
+            c = cls[i]
+            m = class_m[c]
             level[p] += 1.0
-            level_km[p] += m / 1000.0
+            level_km[p] += class_km[c]
             total += 1.0
             total_m += m
             i += 1
