@@ -23,7 +23,7 @@ from borderflow.plan import (
     route_equilibrium,
     simulate_closure,
 )
-from borderflow.plan._routes import choice_flows, detour_minutes
+from borderflow.plan._routes_core import choice_flows, detour_minutes
 
 DAY = date(2019, 7, 12)
 

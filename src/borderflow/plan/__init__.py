@@ -99,22 +99,23 @@ from borderflow.plan._predict import (
     predict_waits,
 )
 from borderflow.plan._routes import (
-    EXCLAVES,
-    ROUTE_MODEL,
-    Equilibrium,
-    RouteCheck,
-    RouteOption,
     RouteShare,
     RoutesResult,
     ZoneWeights,
-    corridor_options,
-    expected_wait_min,
     fit_zone_weights,
     predict_routes,
-    route_check,
-    route_equilibrium,
     route_parameters,
     routes_json,
+)
+from borderflow.plan._routes_check import RouteCheck, route_check
+from borderflow.plan._routes_core import (
+    EXCLAVES,
+    ROUTE_MODEL,
+    Equilibrium,
+    RouteOption,
+    corridor_options,
+    expected_wait_min,
+    route_equilibrium,
 )
 from borderflow.plan._scenario_gen import (
     ASSUMED_SERVICE,
