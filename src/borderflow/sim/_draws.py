@@ -160,9 +160,12 @@ def _classes_by_hour(cum: FloatArray, counts: IntArray, u: FloatArray) -> Int32A
     for h in range(counts.shape[0]):
         for _ in range(counts[h]):
             x = u[i]
+            # cum[h] is non-decreasing, so the first k with cum[h, k] > x is the number of
+            # k < K - 1 with cum[h, k] <= x (cum[h, K - 1] = 1 > x always): counted without
+            # branches, as a random class would mispredict them.
             k = 0
-            while k < K - 1 and cum[h, k] <= x:  # cum[h, K - 1] = 1 > x always
-                k += 1
+            for j in range(K - 1):
+                k += cum[h, j] <= x
             out[i] = k
             i += 1
     return out
