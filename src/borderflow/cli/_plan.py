@@ -282,7 +282,7 @@ def optimise(
     ] = 20,
     seed: Annotated[int, typer.Option(help="Root seed.")] = 0,
     max_seconds: Annotated[
-        float, typer.Option(min=0.0, help="Time limit of the simulation polish [s].")
+        float, typer.Option(min=0.0, help="Time limit of the simulation polish, in seconds.")
     ] = 40.0,
     group: Annotated[
         list[str] | None,

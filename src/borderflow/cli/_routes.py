@@ -54,6 +54,30 @@ def _fit_window(fit_from: str | None, fit_to: str | None) -> tuple[date, date] |
     return a, b
 
 
+#: Options shared by ``routes`` and ``routes-check``.
+FitFromOption = Annotated[
+    str | None,
+    typer.Option(
+        "--fit-from",
+        help="Fit trip ends to BTS port shares from this month (YYYY-MM); default: "
+        "trip ends by booths.",
+        show_default=False,
+    ),
+]
+FitToOption = Annotated[
+    str | None,
+    typer.Option("--fit-to", help="Last month fitted (YYYY-MM).", show_default=False),
+]
+LogitScaleOption = Annotated[
+    float | None,
+    typer.Option(
+        "--logit-scale-min",
+        help="Logit scale in minutes (default: the closure model's 60).",
+        show_default=False,
+    ),
+]
+
+
 @app.command()
 def routes(
     query: Annotated[
@@ -80,27 +104,9 @@ def routes(
             show_default=False,
         ),
     ] = None,
-    fit_from: Annotated[
-        str | None,
-        typer.Option(
-            "--fit-from",
-            help="Fit trip ends to BTS port shares from this month (YYYY-MM); default: "
-            "trip ends by booths.",
-            show_default=False,
-        ),
-    ] = None,
-    fit_to: Annotated[
-        str | None,
-        typer.Option("--fit-to", help="Last month fitted (YYYY-MM).", show_default=False),
-    ] = None,
-    logit_scale_min: Annotated[
-        float | None,
-        typer.Option(
-            "--logit-scale-min",
-            help="Logit scale [min] (default: the closure model's 60).",
-            show_default=False,
-        ),
-    ] = None,
+    fit_from: FitFromOption = None,
+    fit_to: FitToOption = None,
+    logit_scale_min: LogitScaleOption = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -206,27 +212,9 @@ def routes_check(
     query: Annotated[
         str, typer.Option("--corridor", help="Crossing naming the corridor.")
     ] = "Pacific Highway",
-    fit_from: Annotated[
-        str | None,
-        typer.Option(
-            "--fit-from",
-            help="Fit trip ends to BTS port shares from this month (YYYY-MM); default: "
-            "trip ends by booths.",
-            show_default=False,
-        ),
-    ] = None,
-    fit_to: Annotated[
-        str | None,
-        typer.Option("--fit-to", help="Last month fitted (YYYY-MM).", show_default=False),
-    ] = None,
-    logit_scale_min: Annotated[
-        float | None,
-        typer.Option(
-            "--logit-scale-min",
-            help="Logit scale [min] (default: the closure model's 60).",
-            show_default=False,
-        ),
-    ] = None,
+    fit_from: FitFromOption = None,
+    fit_to: FitToOption = None,
+    logit_scale_min: LogitScaleOption = None,
     daily: Annotated[
         bool,
         typer.Option("--daily", help="Also compare every day of the Cascade Gateway counts."),
