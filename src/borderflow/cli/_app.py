@@ -19,6 +19,7 @@ from borderflow._config import default_db_path
 
 if TYPE_CHECKING:
     import duckdb
+    from rich.progress import Progress
 
 app = typer.Typer(
     name="borderflow",
@@ -70,6 +71,23 @@ def open_warehouse(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
+def spinner() -> Progress:
+    """Return a transient spinner showing the task and the elapsed time, on stderr.
+
+    For work of unknown length (a closure, a route equilibrium, an optimisation); use it
+    as ``with spinner() as bar: task = bar.add_task("...", total=None)``.
+    """
+    from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
+
+    return Progress(
+        SpinnerColumn(),
+        "{task.description}",
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
+
+
 def fmt_ci(mean: float, half: float, digits: int = 1) -> str:
     """Format ``mean ± half`` (``-`` for a missing mean, no ± for a missing half-width)."""
     import math
@@ -98,4 +116,5 @@ __all__ = [
     "fmt_ci",
     "open_warehouse",
     "resolve_db",
+    "spinner",
 ]

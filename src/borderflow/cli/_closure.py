@@ -8,7 +8,15 @@ from typing import Annotated, Any
 
 import typer
 
-from borderflow.cli._app import DbOption, app, console, echo_json, err_console, fail, open_warehouse
+from borderflow.cli._app import (
+    DbOption,
+    app,
+    console,
+    echo_json,
+    fail,
+    open_warehouse,
+    spinner,
+)
 
 # --- planning commands: closure ---------------------------------------------------------------
 
@@ -100,8 +108,6 @@ def closure(
     """Close a port (or some of its booths or hours): diversion, delay, trade value."""
     from dataclasses import replace
 
-    from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
-
     from borderflow.data import AmbiguousPortError, PortNotFoundError, parse_month
     from borderflow.plan import (
         ClosureResult,
@@ -141,13 +147,7 @@ def closure(
     results: list[ClosureResult] = []
     with open_warehouse(db) as con:
         try:
-            with Progress(
-                SpinnerColumn(),
-                "{task.description}",
-                TimeElapsedColumn(),
-                console=err_console,
-                transient=True,
-            ) as bar:
+            with spinner() as bar:
                 task = bar.add_task("closure: starting", total=None)
                 for meas in measures:
                     label = f"closure ({meas})"

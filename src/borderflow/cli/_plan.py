@@ -17,6 +17,7 @@ from borderflow.cli._app import (
     fail,
     fmt_ci,
     open_warehouse,
+    spinner,
 )
 
 if TYPE_CHECKING:
@@ -304,19 +305,12 @@ def optimise(
     With --target-p90, find the fewest booth-hours that keep every hour's p90 wait within
     the target instead.
     """
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
     from borderflow.plan import OptimiseError, optimise_schedule
 
     spec = _load_spec(scenario)
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
+    with spinner() as bar:
         job = bar.add_task("optimising: analytic stage", total=None)
 
         def step(evals: int, best: float) -> None:

@@ -7,7 +7,16 @@ from typing import Annotated, Any
 
 import typer
 
-from borderflow.cli._app import DbOption, app, console, echo_json, err_console, fail, open_warehouse
+from borderflow.cli._app import (
+    DbOption,
+    app,
+    console,
+    echo_json,
+    err_console,
+    fail,
+    open_warehouse,
+    spinner,
+)
 
 _MEASURES = {"trucks": "Trucks", "personal vehicles": "Personal Vehicles", "buses": "Buses"}
 
@@ -111,8 +120,6 @@ def routes(
     db: DbOption = None,
 ) -> None:
     """Predict how a day's traffic divides among a corridor's crossings (route choice)."""
-    from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
-
     from borderflow.data import AmbiguousPortError, PortNotFoundError
     from borderflow.plan import fit_zone_weights, predict_routes, routes_json
 
@@ -125,13 +132,7 @@ def routes(
     window = _fit_window(fit_from, fit_to)
     with open_warehouse(db) as con:
         try:
-            with Progress(
-                SpinnerColumn(),
-                "{task.description}",
-                TimeElapsedColumn(),
-                console=err_console,
-                transient=True,
-            ) as bar:
+            with spinner() as bar:
                 task = bar.add_task("routes: equilibrium", total=None)
                 zw = None
                 if window is not None:
