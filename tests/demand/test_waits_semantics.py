@@ -105,8 +105,7 @@ def test_fit_is_deterministic_and_survives_the_cache_round_trip(
 
     from borderflow.demand import WaitModelParams, fit_wait_model
 
-    params = WaitModelParams(max_iter=25, max_leaf_nodes=15, min_samples_leaf=50, learning_rate=0.2)
-    again = fit_wait_model(daily_shipped.until(dt.datetime(2018, 12, 31)), params=params)
+    again = fit_wait_model(daily_shipped.until(dt.datetime(2018, 12, 31)))
     assert again.fingerprint == small_daily_model.fingerprint
     restored = pickle.loads(pickle.dumps(again))
     first, last = dt.date(2019, 1, 1), dt.date(2019, 3, 31)
@@ -116,3 +115,6 @@ def test_fit_is_deterministic_and_survives_the_cache_round_trip(
         np.testing.assert_array_equal(fc.delay_min, ref.delay_min)
         np.testing.assert_array_equal(fc.lo, ref.lo)
         np.testing.assert_array_equal(fc.hi, ref.hi)
+    # the daily model has no boosting settings: passing some is an error, not ignored
+    with pytest.raises(ValueError, match="hourly model"):
+        fit_wait_model(daily_shipped, params=WaitModelParams(max_iter=25))

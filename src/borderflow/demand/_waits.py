@@ -33,6 +33,7 @@ from borderflow.data import (
     read_peace_arch_north_daily,
 )
 from borderflow.demand._waits_calendar import CALENDAR_FEATURES, calendar_features
+from borderflow.demand._waits_daily import DailyParams, daily_forecast
 from borderflow.demand._waits_features import LagSpec, lag_feature_names
 from borderflow.demand._waits_model import (
     QuantileTrio,
@@ -287,22 +288,28 @@ class WaitModel:
     resolution
         ``"hourly"`` or ``"daily"``.
     base
-        The observations the model was fitted on (the shipped data, or a training part).
+        The observations the model was fitted on (the shipped data, or a training part);
+        the daily model estimates everything from them (and a history file) at forecast
+        time, so for it this is just the data it starts from.
     trio
-        Median and 80%-interval quantile models.
+        Hourly: median and 80%-interval quantile models (None for the daily model).
     lead
         Information age (steps) of the main training examples.
     fingerprint
         sha256 of the training data (cache key and provenance).
+    feature_names
+        Hourly: the design columns.
+    daily
+        Daily: the settings of the online level x weekday x special-day model.
     """
 
     resolution: str
     base: WaitSeries
-    trio: QuantileTrio
+    trio: QuantileTrio | None
     lead: int
     fingerprint: str
     feature_names: tuple[str, ...] = field(default=())
-    residual: bool = False
+    daily: DailyParams | None = None
 
     @property
     def spec(self) -> LagSpec:
@@ -310,52 +317,23 @@ class WaitModel:
         return HOURLY_SPEC if self.resolution == "hourly" else DAILY_SPEC
 
     def predict(self, X: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """Point forecast and 80% interval (minutes) for design rows ``X``."""
-        if not self.residual:
-            return self.trio.predict(X)
-        base = _base(X, self.feature_names)
-        mid, lo, hi = self.trio.predict(X, floor=-np.inf)
-        mid = np.maximum(base + mid, 0.0)
-        return mid, np.clip(base + lo, 0.0, mid), np.maximum(base + hi, mid)
-
-
-def _base(X: FloatArray, names: tuple[str, ...]) -> FloatArray:
-    """Return the reference level a residual model corrects (minutes).
-
-    The mean of the same weekday over the last 8 available weeks, else the same weeks a
-    year earlier, else the 28-day level.
-    """
-    out = X[:, names.index("w_mean8")].copy()
-    for alt in ("ly_sm5", f"lvl{max(DAILY_SPEC.levels)}"):
-        gap = np.isnan(out)
-        out[gap] = X[gap, names.index(alt)]
-    return np.nan_to_num(out, nan=0.0)
+        """Hourly: point forecast and 80% interval (minutes) for design rows ``X``."""
+        if self.trio is None:
+            raise ValueError("the daily model has no design rows: use forecast_waits")
+        return self.trio.predict(X)
 
 
 @dataclass(frozen=True)
 class _Settings:
     params: WaitModelParams
     extra_ages: int
-    residual: bool
 
 
-#: Settings per resolution, chosen on the training side of the validation splits
-#: (docs/validation-waits.md): the hourly series has six years, so a direct model with
-#: deep trees; the daily series 18 months, so shallow trees correcting a reference level.
-_DEFAULTS = {
-    "hourly": _Settings(WaitModelParams(), extra_ages=2, residual=False),
-    "daily": _Settings(
-        WaitModelParams(
-            max_iter=200,
-            max_leaf_nodes=7,
-            min_samples_leaf=30,
-            learning_rate=0.03,
-            point_quantile=0.5,
-        ),
-        extra_ages=4,
-        residual=True,
-    ),
-}
+#: Hourly settings, chosen on the training side of the validation splits
+#: (docs/validation-waits.md): six years of data, a direct model with deep trees. The
+#: daily series (18 months) gets the online statistical model of ``_waits_daily``.
+_DEFAULTS = {"hourly": _Settings(WaitModelParams(), extra_ages=2)}
+_DAILY = DailyParams()
 
 
 def _feature_names(resolution: str) -> tuple[str, ...]:
@@ -367,43 +345,17 @@ def _feature_names(resolution: str) -> tuple[str, ...]:
 def _design_rows(
     series: WaitSeries, times: pd.DatetimeIndex, cut_steps: IntArray, lane: str
 ) -> FloatArray:
-    """Features for forecast steps ``times`` with cutoffs ``cut_steps`` (grid positions)."""
-    spec = HOURLY_SPEC if series.resolution == "hourly" else DAILY_SPEC
+    """Hourly features for steps ``times`` with cutoffs ``cut_steps`` (grid positions)."""
+    if series.resolution != "hourly":
+        raise ValueError("design rows are those of the hourly model")
     targets = _positions(series, times)
     cal = calendar_features(times).to_numpy(dtype=np.float64)
-    if series.resolution == "hourly":
-        head = np.asarray(times.hour, dtype=np.float64)[:, None]
-    else:
-        head = np.full((len(times), 1), float(DAILY_LANES.index(lane)))
+    head = np.asarray(times.hour, dtype=np.float64)[:, None]
     y = series.values[lane]
     need = int(max(cut_steps.max(initial=0), 0)) + 1
     if len(y) < need:
         y = np.concatenate((y, np.full(need - len(y), np.nan)))
-    X = np.column_stack([head, design(y, targets, cut_steps, spec, cal)])
-    if series.resolution == "daily":
-        # 18 months of daily data cannot teach a seasonal shape or one holiday's own
-        # effect (each appears once or twice): month, day of year, holiday kind and the
-        # last-year lags would only memorise 2018, whose spring NEXUS delays were five
-        # times those of 2019. Generic holiday features (flag, offset, long weekends)
-        # pool every holiday and stay.
-        names = _feature_names("daily")
-        for col in _DAILY_UNUSED:
-            X[:, names.index(col)] = np.nan
-    return X
-
-
-_DAILY_UNUSED = (
-    "month",
-    "doy",
-    "us_hol_kind",
-    "ca_hol_kind",
-    "ly_val",
-    "ly_sm5",
-    "ly_lvl",
-    "growth",
-    "ly_scaled",
-    "ly_shifted",
-)
+    return np.column_stack([head, design(y, targets, cut_steps, HOURLY_SPEC, cal)])
 
 
 def _positions(series: WaitSeries, times: pd.DatetimeIndex) -> IntArray:
@@ -412,16 +364,20 @@ def _positions(series: WaitSeries, times: pd.DatetimeIndex) -> IntArray:
     return np.asarray(delta // unit, dtype=np.int64)
 
 
-def _fingerprint(
-    series: WaitSeries, lead: int, params: WaitModelParams, extra: int, residual: bool
-) -> str:
+def _fingerprint(series: WaitSeries, lead: int, settings: str) -> str:
     h = hashlib.sha256()
-    tag = f"{_MODEL_VERSION}|{series.resolution}|{series.start}|{lead}|{params}|{extra}|{residual}"
+    tag = f"{_MODEL_VERSION}|{series.resolution}|{series.start}|{lead}|{settings}"
     h.update(tag.encode())
     for lane in sorted(series.values):
         h.update(lane.encode())
         h.update(np.ascontiguousarray(series.values[lane]).tobytes())
     return h.hexdigest()
+
+
+def _hourly_settings(params: WaitModelParams, extra: int) -> str:
+    # the ending "|False" keeps the cache keys of models fitted before the daily model
+    # stopped being a residual GBM (same hourly fits, no refit needed)
+    return f"{params}|{extra}|False"
 
 
 def fit_wait_model(
@@ -431,10 +387,14 @@ def fit_wait_model(
     params: WaitModelParams | None = None,
     extra_ages: int | None = None,
     calibrate: bool = False,
-    residual: bool | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> WaitModel:
     """Fit the week-ahead wait model on a series (deterministic).
+
+    Hourly (U.S.-bound): three gradient-boosted quantile models. Daily (Canada-bound):
+    nothing is fitted in advance; the level x weekday x special-day model of
+    ``_waits_daily`` estimates everything at forecast time from the observations at or
+    before each forecast's cutoff (``series`` and any history file).
 
     Parameters
     ----------
@@ -444,36 +404,44 @@ def fit_wait_model(
         Main information age of the training examples, steps (default one week: 168
         hours or 7 days).
     params
-        Boosting settings (default: those of :data:`_DEFAULTS` for the resolution).
+        Hourly boosting settings (default: those of :data:`_DEFAULTS`).
     extra_ages
-        Extra copies of each target with older information (log-uniform ages up to
-        400 days), so the model also serves forecasts far past the newest observation.
+        Hourly: extra copies of each target with older information (log-uniform ages
+        up to 400 days), so the model also serves forecasts far past the newest
+        observation.
     calibrate
-        Widen/narrow the quantile band by conformal pads measured on the last year of
-        ``series`` with models fitted on the years before it (one extra fit).
-    residual
-        Learn the correction to a reference level (the same weekday's mean over the
-        last 8 available weeks) instead of the delay itself: steadier when the training
-        data is short (the daily Canada-bound series spans 18 months).
+        Hourly: widen/narrow the quantile band by conformal pads measured on the last
+        year of ``series`` with models fitted on the years before it (one extra fit).
     progress
         Called with the name of each fit as it starts.
 
     Returns
     -------
     WaitModel
+
+    Raises
+    ------
+    ValueError
+        Boosting settings (``params``, ``extra_ages``, ``calibrate``) for the daily
+        model, which has none.
     """
-    defaults = _DEFAULTS[series.resolution]
-    params = params or defaults.params
-    extra_ages = defaults.extra_ages if extra_ages is None else extra_ages
-    residual = defaults.residual if residual is None else residual
     spec = HOURLY_SPEC if series.resolution == "hourly" else DAILY_SPEC
     if lead is None:
         lead = spec.week
-    fingerprint = _fingerprint(series, lead, params, extra_ages, residual)
+    if series.resolution == "daily":
+        if params is not None or extra_ages is not None or calibrate:
+            raise ValueError(
+                "params, extra_ages and calibrate belong to the hourly model; the daily "
+                "model is not fitted (its settings are DailyParams)"
+            )
+        fingerprint = _fingerprint(series, lead, repr(_DAILY))
+        return WaitModel("daily", series, None, lead, fingerprint, daily=_DAILY)
+    defaults = _DEFAULTS[series.resolution]
+    params = params or defaults.params
+    extra_ages = defaults.extra_ages if extra_ages is None else extra_ages
+    fingerprint = _fingerprint(series, lead, _hourly_settings(params, extra_ages))
     names = _feature_names(series.resolution)
     X, y, when = _training_set(series, lead, extra_ages, params.seed)
-    if residual:
-        y = y - _base(X, names)
     cat = [n in {"lane"} for n in names]
     lo_pad = hi_pad = 0.0
     if calibrate:
@@ -482,12 +450,10 @@ def fit_wait_model(
         fit_part = when < np.datetime64(split)
         trio0 = fit_trio(X[fit_part], y[fit_part], params, cat, progress)
         Xc, yc, _ = _training_set(series, lead, 0, params.seed, since=split)
-        if residual:
-            yc = yc - _base(Xc, names)
         lo_pad, hi_pad = conformal_pads(trio0, Xc, yc)
     trio = fit_trio(X, y, params, cat, progress)
     trio = replace(trio, lo_pad=lo_pad, hi_pad=hi_pad)
-    return WaitModel(series.resolution, series, trio, lead, fingerprint, names, residual)
+    return WaitModel(series.resolution, series, trio, lead, fingerprint, names)
 
 
 def _training_set(
@@ -530,9 +496,10 @@ def wait_model(resolution: str, *, progress: Callable[[str], None] | None = None
     deterministic, so the cache only saves time (a failed read or write refits).
     """
     series = shipped_waits(resolution)
-    spec = HOURLY_SPEC if resolution == "hourly" else DAILY_SPEC
+    if resolution == "daily":
+        return fit_wait_model(series)  # nothing to fit: estimated at forecast time
     d = _DEFAULTS[resolution]
-    key = _fingerprint(series, spec.week, d.params, d.extra_ages, d.residual)
+    key = _fingerprint(series, HOURLY_SPEC.week, _hourly_settings(d.params, d.extra_ages))
     path = _cache_dir() / f"{resolution}-{key[:24]}.pkl"
     try:
         with path.open("rb") as fh:
@@ -641,9 +608,14 @@ def forecast_waits(
     cut = pos - lead
     parts = []
     for lane in lane_list:
-        X = _design_rows(series, times, cut, lane)
-        mid, lo, hi = model.predict(X)
-        age = X[:, model.feature_names.index("age")]
+        if model.daily is not None:
+            mid, lo, hi, age = daily_forecast(
+                series.values[lane], series.start, pos, cut, model.daily
+            )
+        else:
+            X = _design_rows(series, times, cut, lane)
+            mid, lo, hi = model.predict(X)
+            age = X[:, model.feature_names.index("age")]
         parts.append((lane, mid, lo, hi, age))
     # interleave: time-major, then lane
     k = len(parts)

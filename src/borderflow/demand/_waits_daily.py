@@ -1,0 +1,264 @@
+"""The daily Canada-bound wait forecast: recent level x weekday x special days (log scale).
+
+Eighteen months of daily northbound delays are too little for a learned model (a
+gradient-boosted one fitted on 2018 barely beat the 8-week mean in 2019), so the daily
+forecast is a small statistical structure whose every part is estimated *online*, from
+the observations at or before the forecast's information cutoff ``c = d - lead`` alone
+(shipped data and history file alike; nothing is fitted in advance):
+
+* **level and weekday** (log scale, ``z = log(1 + delay)``): the mean of the last 8
+  available values of the same weekday, moved by ``LEVEL_WEIGHT`` times the gap between
+  the mean of the 28 days ending at the newest observation and the mean of the 8-week
+  weekday means (the week's level). ``LEVEL_WEIGHT = 1`` is "28-day level + 8-week
+  weekday effect", 0 is the 8-week same-weekday (geometric) mean;
+* **special days**: eleven calendar categories known in advance (per country, the first,
+  middle and last day of a long weekend and the working days just before and after one;
+  the 24 December - 1 January fortnight). Each gets the median of the past log residuals
+  of its days, shrunk towards 0 by ``n / (n + HOLIDAY_SHRINK)`` (n = days seen);
+* **80% interval**: the 10% and 90% quantiles of the model's own past log errors at the
+  same information age over the last ``INTERVAL_DAYS`` days before the newest
+  observation (conformal, so it widens and narrows with the data).
+
+The point forecast is ``exp(z_hat) - 1``: the log-scale estimates are median-type, and a
+monotone transform keeps a median a median (the MAE-optimal point).
+
+The three settings were chosen on data before the 2019 holdout (``docs/waits.md``): the
+northbound forecasts of 2018-03..2018-12 and the same daily model run on the daily means
+of the U.S.-bound hourly series 2014-2018.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from borderflow.demand._waits_calendar import calendar_features
+from borderflow.demand._waits_features import LagSpec, lag_feature_names, lag_features
+
+__all__ = ["SPECIAL_DAYS", "DailyParams", "daily_forecast", "special_days"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+#: Special-day categories, in column order of :func:`special_days`.
+SPECIAL_DAYS: tuple[str, ...] = (
+    "us_lw_first",
+    "us_lw_mid",
+    "us_lw_last",
+    "us_lw_before",
+    "us_lw_after",
+    "ca_lw_first",
+    "ca_lw_mid",
+    "ca_lw_last",
+    "ca_lw_before",
+    "ca_lw_after",
+    "year_end",
+)
+
+_SPEC = LagSpec(week=7, day=0, year=364, levels=(28,), year_margin=14)
+_NAMES = lag_feature_names(_SPEC)
+
+
+@dataclass(frozen=True)
+class DailyParams:
+    """Settings of the daily model (chosen before the 2019 holdout; docs/waits.md).
+
+    Parameters
+    ----------
+    level_weight
+        Weight of the 28-day level against the 8-week same-weekday mean (log scale).
+    holiday_shrink
+        Pseudo-count pulling a special-day effect towards 0: an effect seen on n days
+        counts ``n / (n + holiday_shrink)`` of its median residual.
+    interval_days
+        Days of past errors (ending at the newest observation) the 80% interval uses.
+    fit_lead
+        Information age (days) of the residuals the special-day effects are learned from.
+    min_errors
+        Past errors needed for an interval from the window; fewer: every past error;
+        fewer still: ``fallback_halfwidth``.
+    fallback_halfwidth
+        Log-scale half-width of the interval when almost no past errors exist (an
+        assumption: about the 10-90% spread of the 2018 week-ahead log errors, 0.5-0.6).
+    interval
+        Quantiles of the interval bounds (an 80% interval).
+    """
+
+    level_weight: float = 0.75
+    holiday_shrink: float = 12.0
+    interval_days: int = 182
+    fit_lead: int = 7
+    min_errors: int = 20
+    fallback_halfwidth: float = 0.6
+    interval: tuple[float, float] = (0.10, 0.90)
+
+
+def special_days(times: pd.DatetimeIndex) -> FloatArray:
+    """Special-day indicators (0/1) of local days, columns :data:`SPECIAL_DAYS`.
+
+    A long weekend is a run of at least three days off (weekends and public holidays of
+    that country, observed dates: U.S. federal + Washington, Canada federal + British
+    Columbia). U.S. long weekends bring Americans north; the last day of a Canadian one
+    brings British Columbians home.
+    """
+    days = pd.DatetimeIndex(times).normalize()
+    one = pd.Timedelta(days=1)
+    cal = calendar_features(days).reset_index(drop=True)
+    nxt = calendar_features(days + one).reset_index(drop=True)
+    prv = calendar_features(days - one).reset_index(drop=True)
+    cols: list[npt.NDArray[np.bool_]] = []
+    for c in ("us", "ca"):
+        lw = cal[f"{c}_off_run"].to_numpy() >= 3
+        first = lw & (cal[f"{c}_off_pos"].to_numpy() == 1)
+        last = lw & (cal[f"{c}_off_left"].to_numpy() == 0)
+        cols += [
+            first,
+            lw & ~first & ~last,
+            last,
+            ~lw & (nxt[f"{c}_off_run"].to_numpy() >= 3),
+            ~lw & (prv[f"{c}_off_run"].to_numpy() >= 3),
+        ]
+    md = np.asarray(days.month * 100 + days.day)
+    cols.append((md >= 1224) | (md <= 101))
+    return np.column_stack(cols).astype(np.float64)
+
+
+def _level(z: FloatArray, targets: IntArray, cutoffs: IntArray, weight: float) -> FloatArray:
+    """Log-scale level + weekday estimate for ``targets`` from ``z[: cutoff + 1]``."""
+    feats = lag_features(z, targets, cutoffs, _SPEC)
+    m8 = feats[:, _NAMES.index("w_mean8")]
+    lvl = feats[:, _NAMES.index("lvl28")]
+    week = np.column_stack(
+        [lag_features(z, targets + j, cutoffs, _SPEC)[:, _NAMES.index("w_mean8")] for j in range(7)]
+    )
+    ok = np.isfinite(week)
+    cnt = ok.sum(axis=1)
+    wk = np.where(cnt > 0, np.where(ok, week, 0.0).sum(axis=1) / np.maximum(cnt, 1), np.nan)
+    out = m8 + weight * (lvl - wk)
+    out = np.where(np.isnan(out), m8, out)  # no 28-day level: the weekday mean alone
+    return np.where(np.isnan(out), lvl, out)  # no value of that weekday yet: the level
+
+
+def _effect_table(r: FloatArray, cats: FloatArray, shrink: float) -> FloatArray:
+    """Shrunk running median of the residuals per category: row c uses days <= c only."""
+    n, k = cats.shape
+    table = np.zeros((n, k))
+    for j in range(k):
+        days = np.flatnonzero((cats[:, j] > 0) & np.isfinite(r))
+        if not len(days):
+            continue
+        seen: list[float] = []
+        eff = np.empty(len(days))
+        for i, t in enumerate(days):
+            seen.append(float(r[t]))
+            eff[i] = float(np.median(seen)) * len(seen) / (len(seen) + shrink)
+        # effect after the m-th category day, for every position from that day on
+        m = np.searchsorted(days, np.arange(n), side="right")
+        table[:, j] = np.where(m > 0, eff[np.maximum(m - 1, 0)], 0.0)
+    return table
+
+
+#: Information ages (days) beyond two weeks are rounded up to one of these for the
+#: interval's past errors (an older forecast gets the errors of an older forecast).
+_AGE_BUCKETS = (21, 28, 42, 56, 91, 182, 273, 364)
+
+
+def _age_bucket(age: int) -> int:
+    if age <= 14:
+        return age
+    for b in _AGE_BUCKETS:
+        if age <= b:
+            return b
+    return _AGE_BUCKETS[-1]
+
+
+def daily_forecast(
+    y: FloatArray,
+    start: dt.datetime,
+    targets: IntArray,
+    cutoffs: IntArray,
+    params: DailyParams,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Forecast one lane's daily delays from the observations at or before each cutoff.
+
+    Parameters
+    ----------
+    y
+        The lane's daily average delays on the grid from ``start`` (NaN = missing),
+        minutes.
+    start
+        Day of ``y[0]``.
+    targets, cutoffs
+        Grid positions of the forecast days and of their information cutoffs
+        (``cutoff = target - lead``).
+    params
+        Model settings.
+
+    Returns
+    -------
+    tuple
+        Point forecast, 80% interval low and high (minutes) and information age (days
+        between the target and the newest observation used; NaN if none).
+
+    Raises
+    ------
+    ValueError
+        A target has no observation at or before its cutoff.
+    """
+    n = int(max(len(y), targets.max(initial=0) + 1, cutoffs.max(initial=0) + 1))
+    z = np.full(n, np.nan)
+    z[: len(y)] = np.log1p(np.maximum(np.asarray(y, dtype=np.float64), 0.0))
+    # positions past the data read as missing; the grid reaches every cutoff
+    grid = pd.date_range(pd.Timestamp(start), periods=n, freq="D")
+    cats = special_days(grid)
+    pos = np.arange(n, dtype=np.int64)
+    w = params.level_weight
+
+    # special-day effects from residuals of forecasts `fit_lead` days old
+    resid = z - _level(z, pos, pos - params.fit_lead, w)
+    table = _effect_table(resid, cats, params.holiday_shrink)
+
+    def predict(t: IntArray, c: IntArray) -> FloatArray:
+        eff = np.where(c[:, None] >= 0, table[np.clip(c, 0, n - 1)], 0.0)
+        out: FloatArray = _level(z, t, c, w) + np.sum(cats[t] * eff, axis=1)
+        return out
+
+    z_hat = predict(targets, cutoffs)
+    valid = np.where(np.isfinite(z), pos, -1)
+    newest = np.maximum.accumulate(valid)
+    last = np.where(cutoffs >= 0, newest[np.clip(cutoffs, 0, n - 1)], -1)
+    if (last < 0).any() or np.isnan(z_hat).any():
+        bad = int(np.flatnonzero((last < 0) | np.isnan(z_hat))[0])
+        day = grid[targets[bad]]
+        raise ValueError(
+            f"the daily forecast for {day:%Y-%m-%d} needs an observation at or before "
+            f"{day - pd.Timedelta(days=int(targets[bad] - cutoffs[bad])):%Y-%m-%d}; "
+            f"the data start {grid[0]:%Y-%m-%d}"
+        )
+    age = (targets - last).astype(np.float64)
+
+    # interval: past log errors at the same information age, window ending at `last`
+    lo_q = np.empty(len(targets))
+    hi_q = np.empty(len(targets))
+    errors: dict[int, FloatArray] = {}
+    for i in range(len(targets)):
+        a = _age_bucket(int(age[i]))
+        if a not in errors:
+            errors[a] = z - predict(pos, pos - a)
+        e_all = errors[a][: last[i] + 1]
+        e = e_all[max(0, last[i] + 1 - params.interval_days) :]
+        e = e[np.isfinite(e)]
+        if len(e) < params.min_errors:
+            e = e_all[np.isfinite(e_all)]
+        if len(e) < params.min_errors:
+            lo_q[i], hi_q[i] = -params.fallback_halfwidth, params.fallback_halfwidth
+        else:
+            lo_q[i], hi_q[i] = np.quantile(e, params.interval)
+    mid = np.maximum(np.expm1(z_hat), 0.0)
+    lo = np.clip(np.expm1(z_hat + lo_q), 0.0, mid)
+    hi = np.maximum(np.expm1(z_hat + hi_q), mid)
+    return mid, lo, hi, age
