@@ -610,7 +610,7 @@ def forecast_waits(
     for lane in lane_list:
         if model.daily is not None:
             mid, lo, hi, age = daily_forecast(
-                series.values[lane], series.start, pos, cut, model.daily
+                series.values[lane], series.start, pos, cut, model.daily, lane
             )
         else:
             X = _design_rows(series, times, cut, lane)

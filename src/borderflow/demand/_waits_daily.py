@@ -57,6 +57,7 @@ SPECIAL_DAYS: tuple[str, ...] = (
     "ca_lw_before",
     "ca_lw_after",
     "year_end",
+    "bc_spring_break",
 )
 
 _SPEC = LagSpec(week=7, day=0, year=364, levels=(28,), year_margin=14)
@@ -71,6 +72,10 @@ class DailyParams:
     ----------
     level_weight
         Weight of the 28-day level against the 8-week same-weekday mean (log scale).
+    offsets
+        Lane -> minutes added before taking logs (``z = log(delay + offset)``): about
+        half a typical day's delay, so the log scale tames the spikes without squashing
+        the ordinary days (general lanes 5, NEXUS 0.5; other lanes 1).
     holiday_shrink
         Pseudo-count pulling a special-day effect towards 0: an effect seen on n days
         counts ``n / (n + holiday_shrink)`` of its median residual.
@@ -89,6 +94,7 @@ class DailyParams:
     """
 
     level_weight: float = 0.75
+    offsets: tuple[tuple[str, float], ...] = (("general", 5.0), ("nexus", 0.5))
     holiday_shrink: float = 12.0
     interval_days: int = 182
     fit_lead: int = 7
@@ -124,7 +130,23 @@ def special_days(times: pd.DatetimeIndex) -> FloatArray:
         ]
     md = np.asarray(days.month * 100 + days.day)
     cols.append((md >= 1224) | (md <= 101))
+    cols.append(_bc_spring_break(days))
     return np.column_stack(cols).astype(np.float64)
+
+
+def _bc_spring_break(days: pd.DatetimeIndex) -> npt.NDArray[np.bool_]:
+    """Days of the Lower Mainland school spring break (assumption, see docs/waits.md).
+
+    The two weeks from the third Monday of March, with the weekends around them
+    (Saturday before to Sunday after: 16 days), the dates the Surrey and Vancouver
+    school districts used in 2018 and 2019 (19-30 March 2018, 18-29 March 2019).
+    """
+    out = np.zeros(len(days), dtype=bool)
+    for year in np.unique(days.year):
+        first = pd.Timestamp(int(year), 3, 15)
+        monday = first + pd.Timedelta(days=(7 - first.day_of_week) % 7)
+        out |= (days >= monday - pd.Timedelta(days=2)) & (days <= monday + pd.Timedelta(days=13))
+    return out
 
 
 def _level(z: FloatArray, targets: IntArray, cutoffs: IntArray, weight: float) -> FloatArray:
@@ -182,6 +204,7 @@ def daily_forecast(
     targets: IntArray,
     cutoffs: IntArray,
     params: DailyParams,
+    lane: str = "general",
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """Forecast one lane's daily delays from the observations at or before each cutoff.
 
@@ -197,6 +220,8 @@ def daily_forecast(
         (``cutoff = target - lead``).
     params
         Model settings.
+    lane
+        Lane of ``y`` (its log offset).
 
     Returns
     -------
@@ -211,7 +236,8 @@ def daily_forecast(
     """
     n = int(max(len(y), targets.max(initial=0) + 1, cutoffs.max(initial=0) + 1))
     z = np.full(n, np.nan)
-    z[: len(y)] = np.log1p(np.maximum(np.asarray(y, dtype=np.float64), 0.0))
+    offset = dict(params.offsets).get(lane, 1.0)
+    z[: len(y)] = np.log(np.maximum(np.asarray(y, dtype=np.float64), 0.0) + offset)
     # positions past the data read as missing; the grid reaches every cutoff
     grid = pd.date_range(pd.Timestamp(start), periods=n, freq="D")
     cats = special_days(grid)
@@ -258,7 +284,7 @@ def daily_forecast(
             lo_q[i], hi_q[i] = -params.fallback_halfwidth, params.fallback_halfwidth
         else:
             lo_q[i], hi_q[i] = np.quantile(e, params.interval)
-    mid = np.maximum(np.expm1(z_hat), 0.0)
-    lo = np.clip(np.expm1(z_hat + lo_q), 0.0, mid)
-    hi = np.maximum(np.expm1(z_hat + hi_q), mid)
+    mid = np.maximum(np.exp(z_hat) - offset, 0.0)
+    lo = np.clip(np.exp(z_hat + lo_q) - offset, 0.0, mid)
+    hi = np.maximum(np.exp(z_hat + hi_q) - offset, mid)
     return mid, lo, hi, age
