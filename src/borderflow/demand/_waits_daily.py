@@ -244,8 +244,11 @@ def daily_forecast(
     pos = np.arange(n, dtype=np.int64)
     w = params.level_weight
 
-    # special-day effects from residuals of forecasts `fit_lead` days old
+    # special-day effects from residuals of forecasts `fit_lead` days old, once the
+    # level had four whole weeks of data behind it (a partial week biases the 28-day mean)
     resid = z - _level(z, pos, pos - params.fit_lead, w)
+    first_obs = int(np.argmax(np.isfinite(z))) if np.isfinite(z).any() else n
+    resid[pos - params.fit_lead - first_obs < 27] = np.nan
     table = _effect_table(resid, cats, params.holiday_shrink)
 
     def predict(t: IntArray, c: IntArray) -> FloatArray:
@@ -274,7 +277,9 @@ def daily_forecast(
     for i in range(len(targets)):
         a = _age_bucket(int(age[i]))
         if a not in errors:
-            errors[a] = z - predict(pos, pos - a)
+            err = z - predict(pos, pos - a)
+            err[pos - a - first_obs < 27] = np.nan  # the same four-week warm-up
+            errors[a] = err
         e_all = errors[a][: last[i] + 1]
         e = e_all[max(0, last[i] + 1 - params.interval_days) :]
         e = e[np.isfinite(e)]
