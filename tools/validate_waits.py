@@ -32,9 +32,18 @@ from borderflow.demand import (
     wait_score,
 )
 
+# the daily model's settings and core, to re-run the selection of its settings
+from borderflow.demand._waits_daily import (
+    SPECIAL_DAYS,
+    DailyParams,
+    daily_forecast,
+    special_days,
+)
+
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "validation-waits.md"
 IMG = ROOT / "docs" / "img"
+DAILY_LABEL = "**model** (level × weekday × special days)"
 LABELS = {
     "model": "**model** (GBM quantiles)",
     "last_week": "value one week earlier",
@@ -115,17 +124,19 @@ def hourly_fold(shipped: WaitSeries, year: int, lines: list[str]) -> dict[str, o
 
 
 def daily_fold(shipped: WaitSeries, lines: list[str]) -> dict[str, object]:
-    """Fit on 2018, score 2019-01 to 2019-06 per lane; append the tables to ``lines``."""
+    """Start from 2018, score 2019-01 to 2019-06 per lane; append the tables to ``lines``."""
     train = shipped.until(dt.datetime(2018, 12, 31))
     model = fit_wait_model(train)
     first, last = dt.date(2019, 1, 1), dt.date(2019, 6, 30)
     fc = forecast_waits(model, first, last, lead=7, history=shipped)
     lines += [
-        "### Canada-bound daily, holdout 2019-01-01 to 2019-06-30 (model fitted on 2018)",
+        "### Canada-bound daily, holdout 2019-01-01 to 2019-06-30 (data before it: 2018)",
         "",
         "Week-ahead (`--daily --lead 7`, history = the 2019 observations); baselines on "
         "days (value 7 days earlier, mean of the same weekday over 8 weeks, same month "
-        "and weekday of 2018).",
+        "and weekday of 2018). The daily model has no fitted part: its level, weekday, "
+        "special-day effects and interval are estimated for each day from the "
+        "observations at or before d − 7 (2018 and the 2019 rows before that day).",
         "",
     ]
     out: dict[str, object] = {"fc": fc}
@@ -140,17 +151,159 @@ def daily_fold(shipped: WaitSeries, lines: list[str]) -> dict[str, object]:
         scores = {"model": wait_score(obs, fc.delay_min[sel], fc.lo[sel], fc.hi[sel], mask=common)}
         for name, b in base.items():
             scores[name] = wait_score(obs, b, mask=common)
-        best = min(("last_week", "mean_8_weeks", "last_year"), key=lambda n: scores[n].mae)
+        names = ("last_week", "mean_8_weeks", "last_year")
+        best = min(names, key=lambda n: scores[n].mae)
+        above = ""
+        if scores["model"].n_above:
+            best_above = min(names, key=lambda n: scores[n].mae_above)
+            above = (
+                f" Above 10 minutes ({scores['model'].n_above} days): "
+                f"{_fmt(scores['model'].mae_above)} vs {_fmt(scores[best_above].mae_above)} "
+                f"({LABELS[best_above].replace('hour', 'day')})."
+            )
+        rows = [(DAILY_LABEL, scores["model"])]
+        rows += [(LABELS[k].replace("hour", "day"), scores[k]) for k in names]
         lines += [
             f"**{lane} lanes**",
             "",
-            *_table([(LABELS[k].replace("hour", "day"), v) for k, v in scores.items()]),
+            *_table(rows),
             "",
             f"MAE: model {_fmt(scores['model'].mae)} vs best baseline "
-            f"{_fmt(scores[best].mae)} ({_gain(scores['model'].mae, scores[best].mae)} lower).",
+            f"{_fmt(scores[best].mae)} (**{_gain(scores['model'].mae, scores[best].mae)} "
+            f"lower**).{above}",
             "",
         ]
         out[lane] = (times, obs, fc.delay_min[sel], fc.lo[sel], fc.hi[sel], base)
+    lines += noise_floor(shipped)
+    return out
+
+
+def _southbound_daily() -> WaitSeries:
+    """Daily means of the U.S.-bound hourly delays (days with at least 20 hours)."""
+    h = shipped_waits("hourly")
+    s = pd.Series(h.values["general"], index=h.times())
+    mean = s.resample("D").mean()
+    y = mean.to_numpy(dtype=np.float64).copy()
+    y[s.resample("D").count().to_numpy() < 20] = np.nan
+    return WaitSeries("daily", mean.index[0].to_pydatetime(), {"general": y, "nexus": y})
+
+
+def _gains(
+    series: WaitSeries, lane: str, params: DailyParams, periods: list[tuple[str, str]]
+) -> list[tuple[float, float, float]]:
+    """Per period: % below the best baseline (all days, days > 10 min) and coverage."""
+    y = series.values[lane]
+    times = series.times()
+    t = np.arange(35, len(y))
+    mid, lo, hi, _ = daily_forecast(y, series.start, t, t - 7, params, lane)
+    f = np.full(len(y), np.nan)
+    f[t] = mid
+    flo = np.full(len(y), np.nan)
+    flo[t] = lo
+    fhi = np.full(len(y), np.nan)
+    fhi[t] = hi
+    base = wait_baselines(times, y, pd.Timestamp(series.start), "daily", 7)
+    out = []
+    for a, b in periods:
+        m = (times >= a) & (times <= b) & np.isfinite(y) & np.isfinite(f)
+        names = [k for k, v in base.items() if np.isfinite(v[m]).all()]
+        s = wait_score(y, f, flo, fhi, mask=m)
+        ref = [wait_score(y, base[k], mask=m) for k in names]
+        best = min(r.mae for r in ref)
+        best_above = min(r.mae_above for r in ref)
+        out.append(
+            (100 * (1 - s.mae / best), 100 * (1 - s.mae_above / best_above), 100 * s.coverage)
+        )
+    return out
+
+
+def selection(daily: WaitSeries, lines: list[str]) -> None:
+    """How the daily settings were chosen, on data before the 2019 holdout."""
+    south = _southbound_daily()
+    years = [(f"{y}-01-01", f"{y}-12-31") for y in range(2014, 2019)]
+    north = [("2018-03-01", "2018-12-31")]
+    lines += [
+        "### How the daily settings were chosen (data before 2019 only)",
+        "",
+        "The same online model run, one week ahead, on (a) the Canada-bound days of "
+        "2018-03 to 2018-12 (general and NEXUS; everything learnt from 2018 before each "
+        "day) and (b) the daily means of the U.S.-bound hourly delays of 2014–2018 (many "
+        "holidays of both countries). Criterion: the mean of (a, both lanes averaged) and "
+        "(b, years averaged) of the MAE reduction against the best baseline. The chosen "
+        "settings (first row) come first; the others show what was traded.",
+        "",
+        "| settings | south 2014–18 | > 10 min | north general 2018 | > 10 min "
+        "| north NEXUS 2018 | criterion |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    chosen = DailyParams()
+    variants = [
+        ("chosen: level weight 1, shrink 12, offsets 5 / 0.5", chosen),
+        ("level weight 0.5", DailyParams(level_weight=0.5)),
+        ("level weight 0.75", DailyParams(level_weight=0.75)),
+        ("shrink 6", DailyParams(holiday_shrink=6.0)),
+        ("shrink 24", DailyParams(holiday_shrink=24.0)),
+        ("offsets 1 / 1 (log(1 + delay))", DailyParams(offsets=(("general", 1.0), ("nexus", 1.0)))),
+        ("offsets 3 / 0.5", DailyParams(offsets=(("general", 3.0), ("nexus", 0.5)))),
+        ("without the B.C. spring-break days", DailyParams(spring_break=False)),
+    ]
+    for label, p in variants:
+        s = _gains(south, "general", p, years)
+        g = _gains(daily, "general", p, north)[0]
+        n = _gains(daily, "nexus", p, north)[0]
+        s_all = float(np.mean([x[0] for x in s]))
+        s_above = float(np.mean([x[1] for x in s]))
+        crit = (s_all + (g[0] + n[0]) / 2) / 2
+        lines.append(
+            f"| {label} | {s_all:+.1f}% | {s_above:+.1f}% | {g[0]:+.1f}% | {g[1]:+.1f}% "
+            f"| {n[0]:+.1f}% | {crit:+.1f}% |"
+        )
+    lines += [
+        "",
+        "Percentages: MAE reduction against the best baseline of the period (positive = "
+        'the model is better); "> 10 min": the same over the days whose observed delay '
+        "exceeds 10 minutes.",
+        "",
+    ]
+
+
+def noise_floor(daily: WaitSeries) -> list[str]:
+    """MAE of a hindsight fit: what the day-to-day noise leaves even knowing the future."""
+    out = [
+        "**Noise floor.** A forecast that knew the future level — the mean of the same "
+        "weekday over the 4 weeks before *and after* each day (the day itself left out), "
+        "plus every special-day effect fitted on the holdout itself — would score:",
+        "",
+        "| lane | hindsight MAE | best baseline | reduction |",
+        "|---|---:|---:|---:|",
+    ]
+    times = daily.times()
+    cats = special_days(times)
+    for lane in DAILY_LANES:
+        off = dict(DailyParams().offsets)[lane]
+        y = daily.values[lane]
+        z = pd.Series(np.log(np.maximum(y, 0.0) + off))
+        around = pd.concat([z.shift(7 * k) for k in range(-4, 5) if k], axis=1).mean(axis=1)
+        r = (z - around).to_numpy()
+        hold = np.asarray(times >= "2019-01-01")
+        eff = np.zeros(len(SPECIAL_DAYS))
+        for j in range(len(SPECIAL_DAYS)):
+            m = hold & (cats[:, j] > 0) & np.isfinite(r)
+            eff[j] = np.median(r[m]) if m.any() else 0.0
+        f = np.maximum(np.exp(around.to_numpy() + cats @ eff) - off, 0.0)
+        base = wait_baselines(times, y, pd.Timestamp(daily.start), "daily", 7)
+        m = hold & np.isfinite(y) & np.isfinite(f)
+        m &= np.all([np.isfinite(b) for b in base.values()], axis=0)
+        s = wait_score(y, f, mask=m)
+        best = min(wait_score(y, b, mask=m).mae for b in base.values())
+        out.append(f"| {lane} | {s.mae:.2f} | {best:.2f} | {_gain(s.mae, best)} |")
+    out += [
+        "",
+        "A week-ahead forecast cannot know the coming weeks, so its reduction is bounded "
+        "well below this; the 15% goal of the hourly model is about the reduction of a "
+        "hindsight fit here.",
+        "",
+    ]
     return out
 
 
@@ -236,6 +389,8 @@ def main() -> int:
     lines += ["## Canada-bound (northbound), daily, general and NEXUS lanes", ""]
     print("daily fold ...", file=sys.stderr, flush=True)
     d = daily_fold(daily, lines)
+    print("daily selection ...", file=sys.stderr, flush=True)
+    selection(daily, lines)
     lines += ["## Charts", ""]
     lines += charts(folds[2018], d)
     DOC.write_text("\n".join(lines).rstrip() + "\n")

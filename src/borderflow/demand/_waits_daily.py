@@ -79,6 +79,8 @@ class DailyParams:
     holiday_shrink
         Pseudo-count pulling a special-day effect towards 0: an effect seen on n days
         counts ``n / (n + holiday_shrink)`` of its median residual.
+    spring_break
+        Use the B.C. school spring-break category (an assumed calendar rule).
     interval_days
         Days of past errors (ending at the newest observation) the 80% interval uses.
     fit_lead
@@ -93,9 +95,10 @@ class DailyParams:
         Quantiles of the interval bounds (an 80% interval).
     """
 
-    level_weight: float = 0.75
+    level_weight: float = 1.0
     offsets: tuple[tuple[str, float], ...] = (("general", 5.0), ("nexus", 0.5))
     holiday_shrink: float = 12.0
+    spring_break: bool = True
     interval_days: int = 182
     fit_lead: int = 7
     min_errors: int = 20
@@ -241,6 +244,8 @@ def daily_forecast(
     # positions past the data read as missing; the grid reaches every cutoff
     grid = pd.date_range(pd.Timestamp(start), periods=n, freq="D")
     cats = special_days(grid)
+    if not params.spring_break:
+        cats[:, SPECIAL_DAYS.index("bc_spring_break")] = 0.0
     pos = np.arange(n, dtype=np.int64)
     w = params.level_weight
 
