@@ -299,9 +299,9 @@ def noise_floor(daily: WaitSeries) -> list[str]:
         out.append(f"| {lane} | {s.mae:.2f} | {best:.2f} | {_gain(s.mae, best)} |")
     out += [
         "",
-        "A week-ahead forecast cannot know the coming weeks, so its reduction is bounded "
-        "well below this; the 15% goal of the hourly model is about the reduction of a "
-        "hindsight fit here.",
+        "A week-ahead forecast cannot know the coming weeks, so its reduction stays well "
+        "below this: the 15% goal is about what hindsight itself reaches for the general "
+        "lanes.",
         "",
     ]
     return out

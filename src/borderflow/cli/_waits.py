@@ -27,7 +27,10 @@ class WaitModelChoice(StrEnum):
     twin = "twin"
 
 
-_MODEL_LABEL = "stats: gradient-boosted quantiles (Cascade Gateway data)"
+_MODEL_LABEL = (
+    "stats (Cascade Gateway data): gradient-boosted quantiles hourly, "
+    "level x weekday x special days daily"
+)
 
 
 def _is_peace_arch(port: str) -> bool:

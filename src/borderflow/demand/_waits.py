@@ -2,10 +2,11 @@
 
 U.S.-bound (southbound): hourly average delay of the general car lanes, 2013-2018.
 Canada-bound (northbound): daily average delay of the general and NEXUS lanes,
-2018-01 to 2019-06. The models are fitted on the shipped data only; a history file
+2018-01 to 2019-06. The hourly model is fitted on the shipped data only; a history file
 brings newer observations, used only as lag features for steps at least ``lead`` after
-them (backtest semantics: truncating the file after ``h - lead`` leaves the forecast for
-``h`` unchanged). See ``docs/waits.md``.
+them. The daily model (``_waits_daily``) is not fitted: it estimates everything from the
+observations at or before each day's cutoff. Backtest semantics, both: truncating the
+file after ``h - lead`` leaves the forecast for ``h`` unchanged. See ``docs/waits.md``.
 
 Time: the shipped hourly file writes local Pacific clock time with exactly 24 rows per
 day (on the spring-forward day the 02:00 row exists and is empty; on the fall-back day
