@@ -112,6 +112,33 @@ def test_full_level_weight_follows_a_step_in_four_weeks_the_8_week_mean_does_not
         assert np.all(np.abs(m8 - y[t])[:3] > 0.5)  # the 8-week mean still lags
 
 
+def test_after_a_long_gap_a_few_new_days_give_the_level_not_their_weekdays() -> None:
+    # 20 weeks of a weekly pattern, 60 days without data, then the same pattern at a
+    # doubled level (log + log 2). With 1..6 new days (a history file starting after a
+    # gap), the 28-day level nets out the weekday effects of the days it holds. What
+    # is left: each weekday's 8-week mean holds at most one new value, which pulls the
+    # estimate back by log 2 / 8; a raw mean of the new days would instead err by
+    # their weekday effects (0.39 for one new day here, 0.47 for two).
+    pattern = np.array([3.0, 2.0, 2.5, 4.0, 9.0, 12.0, 8.0])
+    offset = dict(DailyParams().offsets)["general"]
+    old, gap = 7 * 20, 60
+    n = old + gap + 7 * 6
+    y = np.tile(pattern, n // 7 + 1)[:n].copy()
+    y[old : old + gap] = np.nan
+    new = old + gap
+    y[new:] = 2 * (y[new:] + offset) - offset
+    arr, start = _daily(y)
+    params = replace(DailyParams(), level_weight=1.0)
+    grid = pd.date_range(start, periods=n + 14, freq="D")
+    for k in range(1, 7):
+        c = np.full(7, new + k - 1)  # the first k new days are known
+        t = c + 7 + np.arange(7)  # every weekday
+        mid, _, _, _ = daily_forecast(arr, start, t, c, params)
+        ordinary = special_days(grid)[t].sum(axis=1) == 0
+        err = np.abs(np.log(mid + offset) - np.log(y[t] + offset))[ordinary]
+        assert err.max() <= np.log(2) / 8 + 1e-9
+
+
 def test_a_day_without_any_earlier_observation_is_an_error(daily_shipped: WaitSeries) -> None:
     from borderflow.demand import fit_wait_model
 

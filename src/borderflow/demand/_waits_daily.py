@@ -153,19 +153,61 @@ def _bc_spring_break(days: pd.DatetimeIndex) -> npt.NDArray[np.bool_]:
 
 
 def _level(z: FloatArray, targets: IntArray, cutoffs: IntArray, weight: float) -> FloatArray:
-    """Log-scale level + weekday estimate for ``targets`` from ``z[: cutoff + 1]``."""
+    """Log-scale level + weekday estimate for ``targets`` from ``z[: cutoff + 1]``.
+
+    ``m8 + weight * (L28 - W8)``: ``m8`` the mean of the last 8 values of the target's
+    weekday, ``W8`` the mean of the seven weekdays' ``m8`` and ``L28`` the mean of the
+    28 days ending at the newest observation *net of their weekday effects*
+    (``m8 - W8`` of each day's weekday), so a window with missing days (a gap, the
+    start of a history file) still measures the level, not the weekdays it happens to
+    hold. With 28 days present every weekday counts 4 times and the correction is 0.
+    """
     feats = lag_features(z, targets, cutoffs, _SPEC)
     m8 = feats[:, _NAMES.index("w_mean8")]
     lvl = feats[:, _NAMES.index("lvl28")]
+    newest = targets - feats[:, _NAMES.index("age")]  # NaN: no observation yet
+    # column j: weekday of target + j
     week = np.column_stack(
         [lag_features(z, targets + j, cutoffs, _SPEC)[:, _NAMES.index("w_mean8")] for j in range(7)]
     )
     ok = np.isfinite(week)
     cnt = ok.sum(axis=1)
     wk = np.where(cnt > 0, np.where(ok, week, 0.0).sum(axis=1) / np.maximum(cnt, 1), np.nan)
+    # observed days of each of those weekdays in the 28-day window ending at `newest`
+    days = _window_counts(np.isfinite(z), newest, targets)
+    eff = np.where(ok, week - wk[:, None], 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shift = (days * eff).sum(axis=1) / days.sum(axis=1)
+    lvl = lvl - np.nan_to_num(shift)
     out = m8 + weight * (lvl - wk)
     out = np.where(np.isnan(out), m8, out)  # no 28-day level: the weekday mean alone
     return np.where(np.isnan(out), lvl, out)  # no value of that weekday yet: the level
+
+
+def _window_counts(
+    valid: npt.NDArray[np.bool_], newest: FloatArray, targets: IntArray
+) -> FloatArray:
+    """Per target, the valid days in ``newest - 27 .. newest`` of the weekday of target + j.
+
+    Returns a ``(len(targets), 7)`` array (column j: weekday of ``target + j``; 0 where
+    ``newest`` is NaN).
+    """
+    n = len(valid)
+    out = np.zeros((len(targets), 7))
+    has = np.isfinite(newest)
+    if not has.any():
+        return out
+    phase = np.arange(n) % 7
+    # csum[r, p]: valid days with position = r (mod 7) among the first p positions
+    csum = np.zeros((7, n + 1))
+    for r in range(7):
+        csum[r, 1:] = np.cumsum(valid & (phase == r))
+    b = np.clip(newest[has].astype(np.int64) + 1, 0, n)
+    a = np.clip(b - 28, 0, n)
+    for j in range(7):
+        res = (targets[has] + j) % 7
+        out[has, j] = csum[res, b] - csum[res, a]
+    return out
 
 
 def _effect_table(r: FloatArray, cats: FloatArray, shrink: float) -> FloatArray:
