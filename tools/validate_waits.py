@@ -238,7 +238,7 @@ def selection(daily: WaitSeries, lines: list[str]) -> None:
     ]
     chosen = DailyParams()
     variants = [
-        ("chosen: level weight 1, shrink 12, offsets 5 / 0.5", chosen),
+        ("chosen: level weight 1, shrink 12 / 2 (from 2nd), offsets 5 / 0.5", chosen),
         ("level weight 0.5", DailyParams(level_weight=0.5)),
         ("level weight 0.75", DailyParams(level_weight=0.75)),
         ("shrink 6", DailyParams(holiday_shrink=6.0)),
@@ -246,6 +246,10 @@ def selection(daily: WaitSeries, lines: list[str]) -> None:
         ("offsets 1 / 1 (log(1 + delay))", DailyParams(offsets=(("general", 1.0), ("nexus", 1.0)))),
         ("offsets 3 / 0.5", DailyParams(offsets=(("general", 3.0), ("nexus", 0.5)))),
         ("without the B.C. spring-break days", DailyParams(spring_break=False)),
+        ("no holiday's own effect (categories only)", DailyParams(kind_shrink=None)),
+        ("holiday's own effect from its 1st occurrence", DailyParams(kind_min=1)),
+        ("holiday's own effect, shrink 1", DailyParams(kind_shrink=1.0)),
+        ("holiday's own effect, shrink 4", DailyParams(kind_shrink=4.0)),
     ]
     for label, p in variants:
         s = _gains(south, "general", p, years)

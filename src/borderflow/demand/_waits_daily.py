@@ -79,6 +79,14 @@ class DailyParams:
     holiday_shrink
         Pseudo-count pulling a special-day effect towards 0: an effect seen on n days
         counts ``n / (n + holiday_shrink)`` of its median residual.
+    kind_shrink
+        Pseudo-count for each holiday's own effect within a long-weekend category (e.g.
+        Memorial Day weekend among the U.S. long weekends): ``n / (n + kind_shrink)``
+        of the gap between that holiday's median residual and the category's effect.
+        None: categories only.
+    kind_min
+        Occurrences of a holiday (days of that category seen) before its own effect is
+        used: one occurrence may be weather or an anomaly (the spring 2018 NEXUS delays).
     spring_break
         Use the B.C. school spring-break category (an assumed calendar rule).
     interval_days
@@ -98,6 +106,8 @@ class DailyParams:
     level_weight: float = 1.0
     offsets: tuple[tuple[str, float], ...] = (("general", 5.0), ("nexus", 0.5))
     holiday_shrink: float = 12.0
+    kind_shrink: float | None = 2.0
+    kind_min: int = 2
     spring_break: bool = True
     interval_days: int = 182
     fit_lead: int = 7
@@ -229,6 +239,28 @@ def _effect_table(r: FloatArray, cats: FloatArray, shrink: float) -> FloatArray:
     return table
 
 
+def _holiday_kinds(grid: pd.DatetimeIndex, cats: FloatArray) -> tuple[FloatArray, IntArray]:
+    """Sub-categories (category, holiday) of the long-weekend categories.
+
+    Returns the indicator matrix of the (category, nearest holiday of that country)
+    pairs present in ``grid`` and the category of each column.
+    """
+    cal = calendar_features(grid)
+    cols: list[FloatArray] = []
+    owner: list[int] = []
+    for j, name in enumerate(SPECIAL_DAYS):
+        if not name.startswith(("us_lw", "ca_lw")):
+            continue
+        kind = cal[f"{name[:2]}_hol_kind"].to_numpy()
+        for q in np.unique(kind[cats[:, j] > 0]):
+            if q > 0:
+                cols.append(((cats[:, j] > 0) & (kind == q)).astype(np.float64))
+                owner.append(j)
+    if not cols:
+        return np.zeros((len(grid), 0)), np.zeros(0, dtype=np.int64)
+    return np.column_stack(cols), np.asarray(owner, dtype=np.int64)
+
+
 #: Information ages (days) beyond two weeks are rounded up to one of these for the
 #: interval's past errors (an older forecast gets the errors of an older forecast).
 _AGE_BUCKETS = (21, 28, 42, 56, 91, 182, 273, 364)
@@ -297,10 +329,23 @@ def daily_forecast(
     first_obs = int(np.argmax(np.isfinite(z))) if np.isfinite(z).any() else n
     resid[pos - params.fit_lead - first_obs < 27] = np.nan
     table = _effect_table(resid, cats, params.holiday_shrink)
+    if params.kind_shrink is not None:
+        sub, sub_cat = _holiday_kinds(grid, cats)
+        sub_med = _effect_table(resid, sub, 0.0)
+        sub_n = np.cumsum(sub * np.isfinite(resid)[:, None], axis=0)
+        k2 = params.kind_shrink
 
     def predict(t: IntArray, c: IntArray) -> FloatArray:
-        eff = np.where(c[:, None] >= 0, table[np.clip(c, 0, n - 1)], 0.0)
-        out: FloatArray = _level(z, t, c, w) + np.sum(cats[t] * eff, axis=1)
+        cc = np.clip(c, 0, n - 1)
+        before = c[:, None] >= 0
+        eff = np.where(before, table[cc], 0.0)
+        total = np.sum(cats[t] * eff, axis=1)
+        if params.kind_shrink is not None and sub.shape[1]:
+            nn = sub_n[cc]
+            gap = (sub_med[cc] - eff[:, sub_cat]) * nn / (nn + k2)
+            gap[nn < params.kind_min] = 0.0
+            total += np.sum(np.where(before, sub[t] * gap, 0.0), axis=1)
+        out: FloatArray = _level(z, t, c, w) + total
         return out
 
     z_hat = predict(targets, cutoffs)
