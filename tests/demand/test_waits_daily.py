@@ -139,6 +139,29 @@ def test_after_a_long_gap_a_few_new_days_give_the_level_not_their_weekdays() -> 
         assert err.max() <= np.log(2) / 8 + 1e-9
 
 
+def test_a_holiday_seen_twice_gets_its_own_effect_shrunk_by_two_pseudo_days() -> None:
+    # a steady weekly pattern 2018-2020 whose only departure is Memorial Day weekend's
+    # Saturday (log + 1 each year). Its residual is exactly 1 (no spike within the 8
+    # weeks before); the other U.S. long-weekend Saturdays have residual 0, so the
+    # category's median is 0 and the holiday's own effect is 1 * n / (n + 2).
+    pattern = np.log(np.array([3.0, 2.0, 2.5, 4.0, 9.0, 12.0, 8.0]) + 5.0)
+    days = pd.date_range("2018-01-01", "2020-12-31", freq="D")  # starts on a Monday
+    z = pattern[np.arange(len(days)) % 7]
+    memorial_sat = [pd.Timestamp(d) for d in ("2018-05-26", "2019-05-25", "2020-05-23")]
+    spike = np.isin(days, memorial_sat)
+    y = np.exp(z + spike) - 5.0
+    arr, start = _daily(y)
+    pos = np.flatnonzero(spike)
+    want_log = {1: 0.0, 2: 2 / (2 + 2)}  # occurrences seen before -> effect (kind_min 2)
+    mid, _, _, _ = daily_forecast(arr, start, pos[1:], pos[1:] - 7, DailyParams())
+    got = np.log(mid + 5.0) - z[pos[1:]]
+    np.testing.assert_allclose(got, [want_log[1], want_log[2]], atol=1e-9)
+    # from the first occurrence (kind_min 1): 1 * 1 / (1 + 2) in 2019
+    first = replace(DailyParams(), kind_min=1)
+    mid1, _, _, _ = daily_forecast(arr, start, pos[1:2], pos[1:2] - 7, first)
+    assert np.log(mid1[0] + 5.0) - z[pos[1]] == pytest.approx(1 / 3, abs=1e-9)
+
+
 def test_a_day_without_any_earlier_observation_is_an_error(daily_shipped: WaitSeries) -> None:
     from borderflow.demand import fit_wait_model
 
