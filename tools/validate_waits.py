@@ -266,7 +266,10 @@ def selection(daily: WaitSeries, lines: list[str]) -> None:
         "",
         "Percentages: MAE reduction against the best baseline of the period (positive = "
         'the model is better); "> 10 min": the same over the days whose observed delay '
-        "exceeds 10 minutes.",
+        "exceeds 10 minutes. Using a holiday's own effect only from its second "
+        "occurrence (not the first, the argmax here) was decided after seeing 2019-H1, "
+        "where the first-occurrence version lost the NEXUS lanes' edge "
+        "(docs/waits.md).",
         "",
     ]
 
