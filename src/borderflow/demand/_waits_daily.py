@@ -37,7 +37,6 @@ import numpy.typing as npt
 import pandas as pd
 
 from borderflow.demand._waits_calendar import calendar_features
-from borderflow.demand._waits_features import LagSpec, lag_feature_names, lag_features
 
 __all__ = ["SPECIAL_DAYS", "DailyParams", "daily_forecast", "special_days"]
 
@@ -59,9 +58,6 @@ SPECIAL_DAYS: tuple[str, ...] = (
     "year_end",
     "bc_spring_break",
 )
-
-_SPEC = LagSpec(week=7, day=0, year=364, levels=(28,), year_margin=14)
-_NAMES = lag_feature_names(_SPEC)
 
 
 @dataclass(frozen=True)
@@ -162,7 +158,64 @@ def _bc_spring_break(days: pd.DatetimeIndex) -> npt.NDArray[np.bool_]:
     return out
 
 
-def _level(z: FloatArray, targets: IntArray, cutoffs: IntArray, weight: float) -> FloatArray:
+@dataclass(frozen=True)
+class _Stats:
+    """Running statistics of one series, each using the values at or before a position.
+
+    ``m8[p]``: mean of the last 8 valid values with the weekday of ``p`` at or before
+    ``p``; ``l28[p]``: mean of the valid values among ``p - 27 .. p``; ``last[p]``: the
+    newest valid position at or before ``p`` (-1: none). The same quantities as the
+    lag features ``w_mean8``, ``lvl28`` and ``age`` (``_waits_features``), computed
+    once per series instead of once per call.
+    """
+
+    z: FloatArray
+    m8: FloatArray
+    l28: FloatArray
+    last: IntArray
+
+    @classmethod
+    def of(cls, z: FloatArray) -> _Stats:
+        n = len(z)
+        valid = np.isfinite(z)
+        m8 = np.full(n, np.nan)
+        for ph in range(min(7, n)):
+            idx = np.arange(ph, n, 7)
+            ok = valid[idx]
+            cnt = np.cumsum(ok)
+            csum = np.concatenate(([0.0], np.cumsum(z[idx][ok])))
+            lo = np.maximum(cnt - 8, 0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                m8[idx] = np.where(cnt > 0, (csum[cnt] - csum[lo]) / (cnt - lo), np.nan)
+        s = np.concatenate(([0.0], np.cumsum(np.where(valid, z, 0.0))))
+        c = np.concatenate(([0], np.cumsum(valid)))
+        p = np.arange(n)
+        lo28 = np.maximum(p + 1 - 28, 0)
+        k = c[p + 1] - c[lo28]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            l28 = np.where(k > 0, (s[p + 1] - s[lo28]) / np.maximum(k, 1), np.nan)
+        last = np.maximum.accumulate(np.where(valid, p, -1)) if n else np.zeros(0, np.int64)
+        return cls(z, m8, l28, last.astype(np.int64))
+
+    def weekday_mean(self, targets: IntArray, cutoffs: IntArray) -> FloatArray:
+        """``m8`` of each target's weekday from the values at or before its cutoff."""
+        gap = np.maximum(targets - cutoffs, 0)
+        p = targets - 7 * ((gap + 6) // 7)  # newest position <= cutoff, same weekday
+        ok = (p >= 0) & (p < len(self.z))
+        out = np.full(len(targets), np.nan)
+        out[ok] = self.m8[p[ok]]
+        return out
+
+    def newest(self, cutoffs: IntArray) -> IntArray:
+        """Newest valid position at or before each cutoff (-1: none)."""
+        c = np.minimum(cutoffs, len(self.z) - 1)
+        out = np.full(len(cutoffs), -1, dtype=np.int64)
+        ok = c >= 0
+        out[ok] = self.last[c[ok]]
+        return out
+
+
+def _level(st: _Stats, targets: IntArray, cutoffs: IntArray, weight: float) -> FloatArray:
     """Log-scale level + weekday estimate for ``targets`` from ``z[: cutoff + 1]``.
 
     ``m8 + weight * (L28 - W8)``: ``m8`` the mean of the last 8 values of the target's
@@ -172,19 +225,19 @@ def _level(z: FloatArray, targets: IntArray, cutoffs: IntArray, weight: float) -
     start of a history file) still measures the level, not the weekdays it happens to
     hold. With 28 days present every weekday counts 4 times and the correction is 0.
     """
-    feats = lag_features(z, targets, cutoffs, _SPEC)
-    m8 = feats[:, _NAMES.index("w_mean8")]
-    lvl = feats[:, _NAMES.index("lvl28")]
-    newest = targets - feats[:, _NAMES.index("age")]  # NaN: no observation yet
+    m8 = st.weekday_mean(targets, cutoffs)
+    last = st.newest(cutoffs)
+    has = last >= 0
+    lvl = np.full(len(targets), np.nan)
+    lvl[has] = st.l28[last[has]]
+    newest = np.where(has, last, np.nan).astype(np.float64)
     # column j: weekday of target + j
-    week = np.column_stack(
-        [lag_features(z, targets + j, cutoffs, _SPEC)[:, _NAMES.index("w_mean8")] for j in range(7)]
-    )
+    week = np.column_stack([st.weekday_mean(targets + j, cutoffs) for j in range(7)])
     ok = np.isfinite(week)
     cnt = ok.sum(axis=1)
     wk = np.where(cnt > 0, np.where(ok, week, 0.0).sum(axis=1) / np.maximum(cnt, 1), np.nan)
     # observed days of each of those weekdays in the 28-day window ending at `newest`
-    days = _window_counts(np.isfinite(z), newest, targets)
+    days = _window_counts(np.isfinite(st.z), newest, targets)
     eff = np.where(ok, week - wk[:, None], 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         shift = (days * eff).sum(axis=1) / days.sum(axis=1)
@@ -325,7 +378,8 @@ def daily_forecast(
 
     # special-day effects from residuals of forecasts `fit_lead` days old, once the
     # level had four whole weeks of data behind it (a partial week biases the 28-day mean)
-    resid = z - _level(z, pos, pos - params.fit_lead, w)
+    st = _Stats.of(z)
+    resid = z - _level(st, pos, pos - params.fit_lead, w)
     first_obs = int(np.argmax(np.isfinite(z))) if np.isfinite(z).any() else n
     resid[pos - params.fit_lead - first_obs < 27] = np.nan
     table = _effect_table(resid, cats, params.holiday_shrink)
@@ -345,7 +399,7 @@ def daily_forecast(
             gap = (sub_med[cc] - eff[:, sub_cat]) * nn / (nn + k2)
             gap[nn < params.kind_min] = 0.0
             total += np.sum(np.where(before, sub[t] * gap, 0.0), axis=1)
-        out: FloatArray = _level(z, t, c, w) + total
+        out: FloatArray = _level(st, t, c, w) + total
         return out
 
     z_hat = predict(targets, cutoffs)
