@@ -288,3 +288,46 @@ def test_twin_waits_agree_with_predict_waits(warehouse_path: Path) -> None:
     # The statistical model is for Peace Arch only.
     res = runner.invoke(app, ["waits", "3802", "--model", "stats", "--at", "2019-07-12 16:00"])
     assert res.exit_code == 1 and "--model twin" in res.output
+
+
+def _write_north(path: Path, first: str, last: str) -> None:
+    """Rows of the shipped northbound file (its own columns) between two days."""
+    import gzip
+
+    from borderflow._config import shipped_data_dir
+
+    src = sorted((shipped_data_dir() / "cascade_gateway").glob("peacearch_N_cars_*.csv.gz"))
+    lines = gzip.decompress(src[-1].read_bytes()).decode("utf-8-sig").splitlines()
+    keep = [ln for ln in lines[1:] if first <= ln[:10] <= last]
+    path.write_text("\n".join([lines[0], *keep]) + "\n")
+
+
+def test_daily_command_of_the_issue_with_a_history_file_and_a_truncated_one(
+    tmp_path: Path,
+) -> None:
+    """The real daily model (nothing to fit) through the documented command."""
+    full = tmp_path / "north.csv"
+    _write_north(full, "2019-01-01", "2019-06-30")
+    args = ["waits", "Peace Arch", "--direction", "Canada-bound", "--daily"]
+    args += ["--from", "2019-06-01", "--to", "2019-06-30", "--lead", "7", "--csv"]
+    res = runner.invoke(app, [*args, "--history", str(full)])
+    assert res.exit_code == 0, res.output
+    rows = _rows(res.stdout)
+    assert len(rows) == 60
+    assert all(float(r["lo"]) <= float(r["delay_min"]) <= float(r["hi"]) for r in rows)
+    assert "forecast 7 to" in res.stderr  # 7, more after the few missing June days
+    # the file cut after 2019-06-23 = 30 June - 7 days: the 30 June lines are unchanged
+    cut = tmp_path / "cut.csv"
+    _write_north(cut, "2019-01-01", "2019-06-23")
+    res2 = runner.invoke(app, [*args, "--history", str(cut)])
+    assert res2.exit_code == 0, res2.output
+    rows2 = _rows(res2.stdout)
+    assert rows2[-2:] == rows[-2:]
+    assert rows2 != rows  # earlier days lost nothing, but the cut is real
+
+
+def test_daily_first_days_of_the_data_are_a_clean_error() -> None:
+    args = ["waits", "Peace Arch", "--direction", "Canada-bound", "--daily"]
+    res = runner.invoke(app, [*args, "--from", "2018-01-03", "--to", "2018-01-10", "--csv"])
+    assert res.exit_code == 1
+    assert "2018-01-03 needs an observation at or before 2017-12-27" in res.output
