@@ -290,16 +290,23 @@ def test_twin_waits_agree_with_predict_waits(warehouse_path: Path) -> None:
     assert res.exit_code == 1 and "--model twin" in res.output
 
 
-def _write_north(path: Path, first: str, last: str) -> None:
-    """Rows of the shipped northbound file (its own columns) between two days."""
+def _write_north(path: Path, last: str) -> None:
+    """The shipped northbound rows of 2019-H1 moved 52 weeks on (to 2019-12-31 ..
+    2020-06-28, same weekdays), in the shipped file's own columns, up to ``last``."""
     import gzip
 
     from borderflow._config import shipped_data_dir
 
     src = sorted((shipped_data_dir() / "cascade_gateway").glob("peacearch_N_cars_*.csv.gz"))
     lines = gzip.decompress(src[-1].read_bytes()).decode("utf-8-sig").splitlines()
-    keep = [ln for ln in lines[1:] if first <= ln[:10] <= last]
-    path.write_text("\n".join([lines[0], *keep]) + "\n")
+    out = [lines[0]]
+    for ln in lines[1:]:
+        if ln[:4] != "2019":
+            continue
+        day = dt.date.fromisoformat(ln[:10]) + dt.timedelta(weeks=52)
+        if day.isoformat() <= last:
+            out.append(day.isoformat() + ln[10:])
+    path.write_text("\n".join(out) + "\n")
 
 
 def test_daily_command_of_the_issue_with_a_history_file_and_a_truncated_one(
@@ -307,23 +314,26 @@ def test_daily_command_of_the_issue_with_a_history_file_and_a_truncated_one(
 ) -> None:
     """The real daily model (nothing to fit) through the documented command."""
     full = tmp_path / "north.csv"
-    _write_north(full, "2019-01-01", "2019-06-30")
+    _write_north(full, "2020-06-28")
     args = ["waits", "Peace Arch", "--direction", "Canada-bound", "--daily"]
-    args += ["--from", "2019-06-01", "--to", "2019-06-30", "--lead", "7", "--csv"]
+    args += ["--from", "2020-06-01", "--to", "2020-06-28", "--lead", "7", "--csv"]
     res = runner.invoke(app, [*args, "--history", str(full)])
     assert res.exit_code == 0, res.output
     rows = _rows(res.stdout)
-    assert len(rows) == 60
+    assert len(rows) == 56
     assert all(float(r["lo"]) <= float(r["delay_min"]) <= float(r["hi"]) for r in rows)
     assert "forecast 7 to" in res.stderr  # 7, more after the few missing June days
-    # the file cut after 2019-06-23 = 30 June - 7 days: the 30 June lines are unchanged
+    # the file cut after 2020-06-14 = 21 June - 7 days: every line up to 21 June is
+    # unchanged; later days (cutoffs after the cut) see less
     cut = tmp_path / "cut.csv"
-    _write_north(cut, "2019-01-01", "2019-06-23")
+    _write_north(cut, "2020-06-14")
     res2 = runner.invoke(app, [*args, "--history", str(cut)])
     assert res2.exit_code == 0, res2.output
     rows2 = _rows(res2.stdout)
-    assert rows2[-2:] == rows[-2:]
-    assert rows2 != rows  # earlier days lost nothing, but the cut is real
+    upto = [i for i, r in enumerate(rows) if r["date"] <= "2020-06-21"]
+    assert len(upto) == 42
+    assert [rows2[i] for i in upto] == [rows[i] for i in upto]
+    assert rows2[len(upto) :] != rows[len(upto) :]
 
 
 def test_daily_first_days_of_the_data_are_a_clean_error() -> None:
