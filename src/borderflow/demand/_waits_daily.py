@@ -6,25 +6,28 @@ forecast is a small statistical structure whose every part is estimated *online*
 the observations at or before the forecast's information cutoff ``c = d - lead`` alone
 (shipped data and history file alike; nothing is fitted in advance):
 
-* **level and weekday** (log scale, ``z = log(1 + delay)``): the mean of the last 8
-  available values of the same weekday, moved by ``LEVEL_WEIGHT`` times the gap between
-  the mean of the 28 days ending at the newest observation and the mean of the 8-week
-  weekday means (the week's level). ``LEVEL_WEIGHT = 1`` is "28-day level + 8-week
-  weekday effect", 0 is the 8-week same-weekday (geometric) mean;
-* **special days**: eleven calendar categories known in advance (per country, the first,
-  middle and last day of a long weekend and the working days just before and after one;
-  the 24 December - 1 January fortnight). Each gets the median of the past log residuals
-  of its days, shrunk towards 0 by ``n / (n + HOLIDAY_SHRINK)`` (n = days seen);
+* **level and weekday** (log scale, ``z = log(delay + offset)``, offset per lane): the
+  mean of the last 8 available values of the same weekday, moved by ``level_weight``
+  times the gap between the mean of the 28 days ending at the newest observation (net
+  of their weekday effects) and the mean of the 8-week weekday means. Weight 1 (the
+  setting) is "28-day level + 8-week weekday effect", 0 the 8-week same-weekday mean;
+* **special days**: twelve calendar categories known in advance (per country, the
+  first, middle and last day of a long weekend and the working days just before and
+  after one; 24 December - 1 January; the B.C. school spring break). Each gets the
+  median of the past log residuals of its days, shrunk towards 0 by
+  ``n / (n + holiday_shrink)`` (n = days seen); within a long-weekend category each
+  holiday seen at least ``kind_min`` times adds ``n / (n + kind_shrink)`` of the gap
+  between its own median residual and the category's effect;
 * **80% interval**: the 10% and 90% quantiles of the model's own past log errors at the
-  same information age over the last ``INTERVAL_DAYS`` days before the newest
-  observation (conformal, so it widens and narrows with the data).
+  same information age over the ``interval_days`` days ending at the newest observation
+  (conformal, so it widens and narrows with the data).
 
-The point forecast is ``exp(z_hat) - 1``: the log-scale estimates are median-type, and a
-monotone transform keeps a median a median (the MAE-optimal point).
+The point forecast is ``exp(z_hat) - offset``: the log-scale estimates are median-type,
+and a monotone transform keeps a median a median (the MAE-optimal point).
 
-The three settings were chosen on data before the 2019 holdout (``docs/waits.md``): the
-northbound forecasts of 2018-03..2018-12 and the same daily model run on the daily means
-of the U.S.-bound hourly series 2014-2018.
+The settings (:class:`DailyParams`) were chosen on data before the 2019 holdout
+(``docs/waits.md``): the northbound forecasts of 2018-03..2018-12 and the same daily
+model run on the daily means of the U.S.-bound hourly series 2014-2018.
 """
 
 from __future__ import annotations
@@ -82,7 +85,8 @@ class DailyParams:
         None: categories only.
     kind_min
         Occurrences of a holiday (days of that category seen) before its own effect is
-        used: one occurrence may be weather or an anomaly (the spring 2018 NEXUS delays).
+        used: one occurrence may be weather or an anomaly (the spring 2018 NEXUS
+        delays). 2 was set after seeing the 2019 holdout (docs/waits.md).
     spring_break
         Use the B.C. school spring-break category (an assumed calendar rule).
     interval_days
@@ -94,7 +98,8 @@ class DailyParams:
         fewer still: ``fallback_halfwidth``.
     fallback_halfwidth
         Log-scale half-width of the interval when almost no past errors exist (an
-        assumption: about the 10-90% spread of the 2018 week-ahead log errors, 0.5-0.6).
+        assumption, between the 10-90% spreads of the 2018 week-ahead log errors:
+        +-0.5 general lanes, +-0.85 NEXUS).
     interval
         Quantiles of the interval bounds (an 80% interval).
     """
