@@ -88,7 +88,7 @@ def choose_group(
     return best
 
 
-# --- a min-heap of (time, vehicle) in plain arrays -------------------------------------------------------------
+# --- a min-heap of (time, vehicle) in plain arrays ---------------------------------------
 
 
 @jit

@@ -433,4 +433,39 @@ def wait_percentiles(key: I64, wait: F64, order: I64, counts: I64, qs: F64, out:
     return p95
 
 
-__all__ = ["queue_pass", "vehicle_pass", "wait_percentiles"]
+@jit
+def hourly_means(
+    wait_sum: F64,
+    served: F64,
+    wait_sum_all: F64,
+    served_all: F64,
+    mean_wait: F64,
+    over_30: F64,
+    over_60: F64,
+) -> None:
+    """Mean wait per (hour, lane type) and the hours of each day over 30 and 60 minutes.
+
+    ``wait_sum`` / ``served``: (H, T) sums of waits [minutes] and vehicles served by hour
+    of arrival; ``wait_sum_all`` / ``served_all``: their sums over lane types (H,).
+    ``mean_wait`` (H, T) gets the means (NaN where no vehicle was served); ``over_30`` and
+    ``over_60`` (D, T + 1) get, per day, the hours whose mean wait exceeds 30 / 60
+    minutes, per lane type and (last column) over all lane types.
+    """
+    H, T = wait_sum.shape
+    for h in range(H):
+        d = h // 24
+        for q in range(T + 1):
+            if q < T:
+                n = served[h, q]
+                m = wait_sum[h, q] / n if n > 0 else np.nan
+                mean_wait[h, q] = m
+            else:
+                n = served_all[h]
+                m = wait_sum_all[h] / n if n > 0 else np.nan
+            if m > 30.0:  # False for NaN
+                over_30[d, q] += 1.0
+            if m > 60.0:
+                over_60[d, q] += 1.0
+
+
+__all__ = ["hourly_means", "queue_pass", "vehicle_pass", "wait_percentiles"]
