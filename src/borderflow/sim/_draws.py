@@ -124,18 +124,24 @@ def _sorted_times_in_hours(rng: np.random.Generator, counts: IntArray) -> FloatA
     """
     H = counts.shape[0]
     n_p = int(counts.sum())
-    csum = np.cumsum(rng.standard_exponential(n_p + H))
-    return _times_from_spacings(csum, np.ascontiguousarray(counts, dtype=np.int64))
+    spacings = rng.standard_exponential(n_p + H)
+    return _times_from_spacings(spacings, np.ascontiguousarray(counts, dtype=np.int64))
 
 
 @jit
-def _times_from_spacings(csum: FloatArray, counts: IntArray) -> FloatArray:
-    """Hour h uses ``csum[src_h : src_h + n_h + 1]``, ``src_h = sum_{j<h} (n_j + 1)``.
+def _times_from_spacings(spacings: FloatArray, counts: IntArray) -> FloatArray:
+    """Hour h uses the partial sums ``csum[src_h : src_h + n_h + 1]`` of the spacings.
 
-    Arrival k of hour h is ``(csum[src_h + k] - base) * (60 / total) + 60 h`` with
-    ``base = csum[src_h - 1]`` (0 for the first hour) and ``total = csum[src_h + n_h] -
-    base``: monotone operations keep each hour sorted.
+    ``csum`` is ``np.cumsum(spacings)`` (the same additions in the same order, done here
+    in place), ``src_h = sum_{j<h} (n_j + 1)``. Arrival k of hour h is ``(csum[src_h + k]
+    - base) * (60 / total) + 60 h`` with ``base = csum[src_h - 1]`` (0 for the first hour)
+    and ``total = csum[src_h + n_h] - base``: monotone operations keep each hour sorted.
     """
+    csum = spacings
+    acc = 0.0
+    for i in range(csum.shape[0]):
+        acc += csum[i]
+        csum[i] = acc
     out = np.empty(counts.sum())
     src = 0
     dst = 0
@@ -193,6 +199,15 @@ def _scatter_column(out: FloatArray, col: int, rows: IntArray, values: FloatArra
     """``out[rows, col] = values`` (numpy's fancy assignment costs several times more)."""
     for i in range(rows.shape[0]):
         out[rows[i], col] = values[i]
+
+
+@jit
+def _below(u: FloatArray, p: FloatArray, classes: Int32Array) -> BoolArray:
+    """``u < p[classes]`` (referral flags)."""
+    out = np.empty(u.shape[0], np.bool_)
+    for i in range(u.shape[0]):
+        out[i] = u[i] < p[classes[i]]
+    return out
 
 
 @jit
@@ -329,6 +344,7 @@ def draw_checked(spec: PortSpec, seed_sequence: np.random.SeedSequence) -> Vehic
     if init_k:
         times = np.concatenate([np.zeros(len(init_k)), times])
         classes = np.concatenate([np.asarray(init_k, dtype=np.int32), classes])
+    classes = np.ascontiguousarray(classes, dtype=np.int32)
     N = int(times.shape[0])
 
     # 5: primary service for every lane type the class may use.
@@ -339,7 +355,7 @@ def draw_checked(spec: PortSpec, seed_sequence: np.random.SeedSequence) -> Vehic
     if K == 1:
         members: list[IntArray | slice] = [everyone]
     else:
-        by_class, first = _members_by_class(classes.astype(np.int32, copy=False), K)
+        by_class, first = _members_by_class(classes, K)
         members = [by_class[first[k] : first[k + 1]] for k in range(K)]
     sizes = [N] if K == 1 else [int(np.asarray(m).size) for m in members]
     for k, c in enumerate(spec.classes):
@@ -354,7 +370,9 @@ def draw_checked(spec: PortSpec, seed_sequence: np.random.SeedSequence) -> Vehic
 
     # 6: referral flags (no draws when no class is ever referred).
     p_ref = np.array([c.referral_probability for c in spec.classes])
-    referred = rng.random(N) < p_ref[classes] if np.any(p_ref > 0) else np.zeros(N, dtype=np.bool_)
+    referred = (
+        _below(rng.random(N), p_ref, classes) if np.any(p_ref > 0) else np.zeros(N, dtype=np.bool_)
+    )
 
     # 7: secondary service times.
     secondary = np.full(N, np.nan)
@@ -369,7 +387,7 @@ def draw_checked(spec: PortSpec, seed_sequence: np.random.SeedSequence) -> Vehic
 
     return VehicleDraws(
         arrival_min=times,
-        class_index=classes.astype(np.int32, copy=False),
+        class_index=classes,
         service_min=service,
         service_lane_types=lane_types,
         referred=referred,
