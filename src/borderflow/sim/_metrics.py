@@ -2,7 +2,7 @@
 
 Waits are grouped by hour of arrival, path quantities (queue length, busy and open
 booths) by clock hour, integrated exactly as step functions of time. The work per vehicle
-is done by three compiled passes (:mod:`borderflow.sim._metric_kernels`); this module
+is done by compiled passes (:mod:`borderflow.sim._metric_kernels`); this module
 prepares their inputs and names their outputs. Cost: O(N log N) per replication.
 """
 
@@ -238,22 +238,18 @@ def replication_metrics(spec: PortSpec, rec: VehicleRecords) -> ReplicationMetri
     group = pick(rec.group_index)
     cls = pick(rec.class_index)
 
-    count, served, wait_sum, stranded, throughput, busy, q_int, km_int, q_max, km_max = np.zeros(
-        (10, H, T)
-    )
+    per_hour = np.zeros((10, H, T))
+    count, served, wait_sum, stranded, throughput, busy, q_int, km_int, q_max, km_max = per_hour
+    per_clock_hour = np.zeros((3, H))
+    tot_max, tot_m_max, over = per_clock_hour
     delay_day = np.zeros((D, T))
     totals = np.zeros(10)
     wait_key = np.empty(arrival.size, dtype=np.int64)
     wait_val = np.empty(arrival.size)
-    _mk.vehicle_pass(
-        arrival, start, pick(rec.end_min), group, group_pos, cls, plan.class_km,
-        pick(rec.secondary_start_min), pick(rec.secondary_end_min), H, T, wait_key, wait_val,
-        count, served, wait_sum, stranded, delay_day, throughput, busy, q_int, km_int, totals,
-    )  # fmt: skip
-    tot_max, tot_m_max, over = np.zeros((3, H))
-    _mk.queue_pass(
-        arrival, start, group, group_pos, cls, plan.class_m, H, T, plan.cap_v, plan.cap_m,
-        q_max, km_max, tot_max, tot_m_max, over,
+    _mk.record_pass(
+        arrival, start, pick(rec.end_min), group, group_pos, cls, plan.class_m, plan.class_km,
+        pick(rec.secondary_start_min), pick(rec.secondary_end_min), H, T, plan.cap_v,
+        plan.cap_m, wait_key, wait_val, per_hour, per_clock_hour, delay_day, totals,
     )  # fmt: skip
     n_pos = int(totals[9])
     pct = np.empty((4, H * T))
