@@ -181,14 +181,26 @@ def _classes_by_hour(cum: FloatArray, counts: IntArray, u: FloatArray) -> Int32A
 @jit
 def _members_by_class(classes: Int32Array, n_classes: int) -> tuple[IntArray, IntArray]:
     """Vehicle indices grouped by class, ascending within a class, and the class offsets."""
+    n = classes.shape[0]
     first = np.zeros(n_classes + 1, np.int64)
-    for i in range(classes.shape[0]):
+    if n_classes <= 8:
+        # One branch-free pass per class (a random class would mispredict a branch): write
+        # every index, advance past it only if it is of the class.
+        out = np.empty(n + 1, np.int64)
+        pos = 0
+        for k in range(n_classes):
+            for i in range(n):
+                out[pos] = i
+                pos += classes[i] == k
+            first[k + 1] = pos
+        return out[:n], first
+    for i in range(n):
         first[classes[i] + 1] += 1
     for k in range(n_classes):
         first[k + 1] += first[k]
     fill = first[:-1].copy()
-    out = np.empty(classes.shape[0], np.int64)
-    for i in range(classes.shape[0]):
+    out = np.empty(n, np.int64)
+    for i in range(n):
         k = classes[i]
         out[fill[k]] = i
         fill[k] += 1
