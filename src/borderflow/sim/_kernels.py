@@ -281,7 +281,7 @@ def run_schedule(
                     while v >= 0 and start[v] <= a:  # NaN (never started) stops it
                         in_service[gg, booth[v]] = end[v]
                         passed[gg] += 1
-                        v = chain[v] if v != tail[gg] else -1
+                        v = chain[v]
                     head[gg] = v
                     busy_now = 0
                     for b in range(n_booths[gg]):
@@ -353,6 +353,7 @@ def run_schedule(
             last[g] = np.inf
             e = np.inf
         if track[g]:
+            chain[n] = -1  # the end of the group's chain, until a vehicle joins after it
             if tail[g] >= 0:
                 chain[tail[g]] = n
             tail[g] = n
