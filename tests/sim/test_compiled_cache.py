@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -109,3 +114,41 @@ def test_draws_and_metrics_of_alternating_specs_are_never_stale() -> None:
     assert replication_metrics(b, run_compiled(b, draw_vehicles(b, seq))).storage[
         "minutes_over_storage"
     ].shape == (2,)
+
+
+@pytest.mark.slow  # two fresh processes, the first compiling everything: about 11 s
+def test_simulate_loads_every_compiled_function_from_the_cache_in_a_new_process(
+    tmp_path: Path,
+) -> None:
+    # Two fresh processes with one cache dir run simulate() on a port that uses the
+    # draws', the engine's and the metrics' compiled functions: the second compiles none.
+    code = (
+        "import json\n"
+        "from numba.core.registry import CPUDispatcher\n"
+        "from borderflow.sim import (BoothSchedule, Exponential, LaneGroup, PortSpec,\n"
+        "    Secondary, TrafficClass, simulate)\n"
+        "from borderflow.sim import _draws, _kernels, _metric_kernels\n"
+        "spec = PortSpec('c', 'US-bound', 2, (\n"
+        "    TrafficClass('cars', 60.0, {'general': Exponential(1.0)},\n"
+        "        referral_probability=0.1, secondary_service=Exponential(5.0)),\n"
+        "    TrafficClass('nexus', 30.0, {'nexus': Exponential(0.5),\n"
+        "        'general': Exponential(1.0)})),\n"
+        "    (LaneGroup('g', 'general', BoothSchedule((1, 2))),\n"
+        "     LaneGroup('n', 'nexus', BoothSchedule((1,)))), secondary=Secondary(1))\n"
+        "simulate(spec, replications=2)\n"
+        "fns = [f for m in (_draws, _kernels, _metric_kernels) for f in vars(m).values()\n"
+        "       if isinstance(f, CPUDispatcher) and f.signatures]\n"
+        "print(json.dumps([[f.__name__, sum(f.stats.cache_hits.values()),\n"
+        "    sum(f.stats.cache_misses.values())] for f in fns]))\n"
+    )
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba"))
+    out = []
+    for _ in range(2):
+        proc = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        out.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    names = {name for name, _, _ in out[1]}
+    assert {"run_schedule", "record_pass", "_times_from_spacings", "_below"} <= names
+    assert all(miss >= 1 for _, _, miss in out[0])
+    assert all(hit >= 1 and miss == 0 for _, hit, miss in out[1])
