@@ -9,7 +9,7 @@ from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
+from scipy import special
 
 from borderflow.sim._metrics import (
     DAILY_METRICS,
@@ -27,8 +27,12 @@ FloatArray: TypeAlias = npt.NDArray[np.float64]
 
 @functools.lru_cache(maxsize=256)
 def _t975(df: int) -> float:
-    """97.5% quantile of Student's t with ``df`` degrees of freedom."""
-    return float(stats.t.ppf(0.975, df))
+    """97.5% quantile of Student's t with ``df`` degrees of freedom.
+
+    ``scipy.special.stdtrit`` is what ``scipy.stats.t.ppf`` computes (the same values),
+    without importing ``scipy.stats`` (about half a second at start-up).
+    """
+    return float(special.stdtrit(df, 0.975))
 
 
 def mean_ci(samples: FloatArray, axis: int = 0) -> tuple[FloatArray, FloatArray]:
