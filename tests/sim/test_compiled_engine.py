@@ -22,6 +22,7 @@ from borderflow.sim import (
     BoothSchedule,
     Deterministic,
     Exponential,
+    InitialQueue,
     LaneGroup,
     PortSpec,
     QueueTrigger,
@@ -236,6 +237,46 @@ def test_expected_wait_rule_counts_free_booths() -> None:
     check(spec, d, start=[0, 0, 0, 10], booth=[0, 0, 1, 0], group=[1, 0, 0, 1])
     old = two_groups("least_work_per_booth")
     check(old, d, start=[0, 0, 10, 1], booth=[0, 0, 0, 1], group=[1, 0, 1, 0])
+
+
+@pytest.mark.parametrize("rule", ["least_expected_wait", "least_work_per_booth"])
+@pytest.mark.parametrize("drain", [True, False])
+def test_choice_counts_under_long_queues_match_the_reference(rule: str, drain: bool) -> None:
+    # n_g(a), the vehicles of a group not finished at a, through long queues: booths
+    # close in hour 1 (general) and hour 2 (nexus), vehicles are stranded with drain =
+    # false, both groups start with a queue, and every arrival and service time lies on a
+    # quarter-minute grid, so completions fall on arrival instants (they count first).
+    spec = PortSpec(
+        "ties",
+        "US-bound",
+        3,
+        classes=(
+            TrafficClass(
+                "car",
+                0.0,
+                {"general": Deterministic(1.5)},
+                arrival_times_min=tuple(0.75 * k for k in range(240)),
+            ),
+            TrafficClass(
+                "nexus",
+                0.0,
+                {"general": Deterministic(1.0), "nexus": Deterministic(0.5)},
+                arrival_times_min=tuple(0.5 * k for k in range(360)),
+            ),
+        ),
+        lane_groups=(
+            LaneGroup("gen", "general", BoothSchedule((3, 1, 2))),
+            LaneGroup("nex", "nexus", BoothSchedule((1, 2, 0))),
+        ),
+        initial_queue=(InitialQueue("gen", "car", 10), InitialQueue("nex", "nexus", 4)),
+        choice_rule=rule,
+        drain=drain,
+    )
+    runs = all_paths(spec, draw_vehicles(spec, np.random.SeedSequence(0)))
+    waits = runs[0].wait_min
+    assert np.nanmax(waits) >= 45.0  # the queues are long
+    assert np.isnan(waits).any() != drain  # stranded vehicles only without the drain
+    assert set(runs[0].group_index[runs[0].class_index == 1]) == {0, 1}  # both chosen
 
 
 def test_initial_queue_joins_its_group_without_choice() -> None:

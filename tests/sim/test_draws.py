@@ -193,3 +193,17 @@ def test_one_replications_seed_equals_the_spawned_one() -> None:
         np.testing.assert_array_equal(direct.generate_state(8), spawned[r].generate_state(8))
     with pytest.raises(ValueError, match="replication = -1"):
         replication_seed(2024, -1)
+
+
+@pytest.mark.parametrize("n_classes", [1, 2, 8, 9, 15])
+def test_members_by_class_is_a_stable_sort_by_class(n_classes: int) -> None:
+    # Both ways of grouping vehicles by class (one pass per class up to 8 classes, a
+    # counting sort beyond) against numpy's stable argsort.
+    from borderflow.sim._draws import _members_by_class
+
+    classes = np.random.default_rng(n_classes).integers(0, n_classes, 3000).astype(np.int32)
+    members, first = _members_by_class(classes, n_classes)
+    np.testing.assert_array_equal(members, np.argsort(classes, kind="stable"))
+    np.testing.assert_array_equal(
+        first, np.concatenate([[0], np.cumsum(np.bincount(classes, minlength=n_classes))])
+    )

@@ -24,10 +24,10 @@ from typing import Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from borderflow.sim import _kernels
+from borderflow.sim import _kernels, _numba_env
 from borderflow.sim._draws import VehicleDraws
 from borderflow.sim._records import StaffingChanges, VehicleRecords
-from borderflow.sim._spec import BoothSchedule, PortSpec, QueueTrigger
+from borderflow.sim._spec import LANE_TYPES, BoothSchedule, PortSpec, QueueTrigger
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int64]
@@ -74,6 +74,10 @@ class CompiledPort:
         Secondary booths (0 without secondary inspection).
     path : {"single", "schedule", "events"}
         The fastest path that handles this port.
+    service_lane_types : tuple of int
+        The spec's lane types with service times (the columns of its draws).
+    columns : ndarray of int64, shape (G,)
+        Column of those draws' ``service_min`` used by each group (-1: none).
     """
 
     schedule: IntArray
@@ -92,6 +96,8 @@ class CompiledPort:
     drain: bool
     secondary_booths: int
     path: CompiledPath
+    service_lane_types: tuple[int, ...]
+    columns: IntArray
 
 
 def compile_port(spec: PortSpec) -> CompiledPort:
@@ -169,6 +175,8 @@ def compile_port(spec: PortSpec) -> CompiledPort:
         drain=spec.drain,
         secondary_booths=spec.secondary.booths if spec.secondary is not None else 0,
         path=path,
+        service_lane_types=spec.service_lane_types,
+        columns=_columns(spec.service_lane_types, spec.group_lane_type),
     )
 
 
@@ -190,10 +198,28 @@ def compiled_for(spec: PortSpec) -> CompiledPort:
     return port
 
 
+def _columns(service_lane_types: tuple[int, ...], lane_type: IntArray) -> IntArray:
+    """Column of ``service_min`` of draws with these lane types used by each lane group."""
+    of_type = np.full(len(LANE_TYPES), -1, dtype=np.int64)
+    for j, lt in enumerate(service_lane_types):
+        of_type[lt] = j
+    return np.ascontiguousarray(of_type[lane_type], dtype=np.int64)
+
+
 def _group_columns(port: CompiledPort, draws: VehicleDraws) -> IntArray:
     """Column of ``draws.service_min`` used by each lane group (-1: no class uses it)."""
-    cols: IntArray = draws.service_column[port.lane_type]
-    return np.ascontiguousarray(cols, dtype=np.int64)
+    if draws.service_lane_types == port.service_lane_types:  # draws of this spec
+        return port.columns
+    return _columns(draws.service_lane_types, port.lane_type)
+
+
+@_numba_env.jit
+def _non_decreasing(x: FloatArray) -> bool:
+    """Whether no ``x[i + 1] < x[i]`` (as ``not np.any(x[1:] < x[:-1])``: NaN passes)."""
+    for i in range(x.shape[0] - 1):  # noqa: SIM110 (a compiled loop; all() would differ at NaN)
+        if x[i + 1] < x[i]:
+            return False
+    return True
 
 
 def run_compiled(
@@ -234,7 +260,7 @@ def run_port(
         raise ValueError(f"path = {chosen!r} cannot run this port; it needs {port.path!r}")
     n = draws.n
     arrival = np.ascontiguousarray(draws.arrival_min, dtype=np.float64)
-    if n > 1 and bool(np.any(arrival[1:] < arrival[:-1])):
+    if n > 1 and not _non_decreasing(arrival):
         raise ValueError("draws.arrival_min must be non-decreasing (vehicles in arrival order)")
     service = np.ascontiguousarray(draws.service_min, dtype=np.float64)
     cls = np.ascontiguousarray(draws.class_index, dtype=np.int32)

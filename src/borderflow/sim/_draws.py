@@ -41,6 +41,7 @@ from borderflow.sim._bounds import (
     machine_memory_bytes,
     memory_budget_bytes,
 )
+from borderflow.sim._distributions import Distribution
 from borderflow.sim._errors import ScenarioTooLargeError
 from borderflow.sim._numba_env import jit
 from borderflow.sim._spec import LANE_TYPES, PortSpec
@@ -124,18 +125,24 @@ def _sorted_times_in_hours(rng: np.random.Generator, counts: IntArray) -> FloatA
     """
     H = counts.shape[0]
     n_p = int(counts.sum())
-    csum = np.cumsum(rng.standard_exponential(n_p + H))
-    return _times_from_spacings(csum, np.ascontiguousarray(counts, dtype=np.int64))
+    spacings = rng.standard_exponential(n_p + H)
+    return _times_from_spacings(spacings, np.ascontiguousarray(counts, dtype=np.int64))
 
 
 @jit
-def _times_from_spacings(csum: FloatArray, counts: IntArray) -> FloatArray:
-    """Hour h uses ``csum[src_h : src_h + n_h + 1]``, ``src_h = sum_{j<h} (n_j + 1)``.
+def _times_from_spacings(spacings: FloatArray, counts: IntArray) -> FloatArray:
+    """Hour h uses the partial sums ``csum[src_h : src_h + n_h + 1]`` of the spacings.
 
-    Arrival k of hour h is ``(csum[src_h + k] - base) * (60 / total) + 60 h`` with
-    ``base = csum[src_h - 1]`` (0 for the first hour) and ``total = csum[src_h + n_h] -
-    base``: monotone operations keep each hour sorted.
+    ``csum`` is ``np.cumsum(spacings)`` (the same additions in the same order, done here
+    in place), ``src_h = sum_{j<h} (n_j + 1)``. Arrival k of hour h is ``(csum[src_h + k]
+    - base) * (60 / total) + 60 h`` with ``base = csum[src_h - 1]`` (0 for the first hour)
+    and ``total = csum[src_h + n_h] - base``: monotone operations keep each hour sorted.
     """
+    csum = spacings
+    acc = 0.0
+    for i in range(csum.shape[0]):
+        acc += csum[i]
+        csum[i] = acc
     out = np.empty(counts.sum())
     src = 0
     dst = 0
@@ -174,14 +181,26 @@ def _classes_by_hour(cum: FloatArray, counts: IntArray, u: FloatArray) -> Int32A
 @jit
 def _members_by_class(classes: Int32Array, n_classes: int) -> tuple[IntArray, IntArray]:
     """Vehicle indices grouped by class, ascending within a class, and the class offsets."""
+    n = classes.shape[0]
     first = np.zeros(n_classes + 1, np.int64)
-    for i in range(classes.shape[0]):
+    if n_classes <= 8:
+        # One branch-free pass per class (a random class would mispredict a branch): write
+        # every index, advance past it only if it is of the class.
+        out = np.empty(n + 1, np.int64)
+        pos = 0
+        for k in range(n_classes):
+            for i in range(n):
+                out[pos] = i
+                pos += classes[i] == k
+            first[k + 1] = pos
+        return out[:n], first
+    for i in range(n):
         first[classes[i] + 1] += 1
     for k in range(n_classes):
         first[k + 1] += first[k]
     fill = first[:-1].copy()
-    out = np.empty(classes.shape[0], np.int64)
-    for i in range(classes.shape[0]):
+    out = np.empty(n, np.int64)
+    for i in range(n):
         k = classes[i]
         out[fill[k]] = i
         fill[k] += 1
@@ -193,6 +212,15 @@ def _scatter_column(out: FloatArray, col: int, rows: IntArray, values: FloatArra
     """``out[rows, col] = values`` (numpy's fancy assignment costs several times more)."""
     for i in range(rows.shape[0]):
         out[rows[i], col] = values[i]
+
+
+@jit
+def _below(u: FloatArray, p: FloatArray, classes: Int32Array) -> BoolArray:
+    """``u < p[classes]`` (referral flags)."""
+    out = np.empty(u.shape[0], np.bool_)
+    for i in range(u.shape[0]):
+        out[i] = u[i] < p[classes[i]]
+    return out
 
 
 @jit
@@ -285,96 +313,154 @@ def draw_vehicles(
     return draw_checked(spec, seed_sequence)
 
 
-def draw_checked(spec: PortSpec, seed_sequence: np.random.SeedSequence) -> VehicleDraws:
-    """:func:`draw_vehicles` without the size check (for callers that made it once)."""
-    rng = np.random.Generator(np.random.PCG64(seed_sequence))
-    K = spec.n_classes
+@dataclass(frozen=True, eq=False)
+class _DrawPlan:
+    """What the draws of every replication of one spec share, derived once."""
+
+    hourly_total: FloatArray  # (H,) expected Poisson arrivals per hour
+    cum: FloatArray | None  # (H, K) class CDF per hour; None with at most one Poisson class
+    single_class: int  # the class of every Poisson arrival when cum is None
+    trace_times: FloatArray | None  # recorded arrivals of the trace-driven classes, in order
+    trace_classes: Int32Array
+    init_classes: Int32Array  # the initial queue, in listed order
+    init_groups: IntArray
+    service: tuple[tuple[int, int, Distribution], ...]  # (class, column, distribution)
+    p_ref: FloatArray | None  # referral probability per class; None if all are 0
+    secondary: tuple[tuple[int, Distribution], ...]  # (class, distribution)
+
+
+def _make_draw_plan(spec: PortSpec) -> _DrawPlan:
     rates = spec.rate_matrix  # (H, K) vehicles/hour
     hourly_total = rates.sum(axis=1)
-
-    # 1-3: Poisson arrivals, piecewise constant per hour.
-    counts = rng.poisson(hourly_total)
-    n_p = int(counts.sum())
-    times_p = _sorted_times_in_hours(rng, counts)
     poisson_classes = [k for k, c in enumerate(spec.classes) if not c.trace_driven]
-    if len(poisson_classes) <= 1:
-        # One Poisson class: nothing to draw (the rule depends on the classes only).
-        class_p = np.full(n_p, poisson_classes[0] if poisson_classes else 0, dtype=np.int32)
-    else:
-        u_class = rng.random(n_p)
+    cum: FloatArray | None = None
+    if len(poisson_classes) > 1:
         with np.errstate(invalid="ignore", divide="ignore"):
             cum = np.cumsum(rates, axis=1) / hourly_total[:, None]
         cum[:, -1] = 1.0  # exact upper end: u < 1 never falls past the last class
-        class_p = _classes_by_hour(cum, np.ascontiguousarray(counts, dtype=np.int64), u_class)
-
-    # 4: trace-driven classes and the initial queue.
     trace_t = [np.asarray(c.arrival_times_min) for c in spec.classes if c.trace_driven]
     trace_k = [
         np.full(len(c.arrival_times_min or ()), k, dtype=np.int32)
         for k, c in enumerate(spec.classes)
         if c.trace_driven
     ]
-    if trace_t:
-        times = np.concatenate([times_p, *trace_t])
-        classes = np.concatenate([class_p, *trace_k])
+    init_k = [
+        spec.class_index(iq.traffic_class) for iq in spec.initial_queue for _ in range(iq.count)
+    ]
+    init_g = [spec.group_index(iq.group) for iq in spec.initial_queue for _ in range(iq.count)]
+    col_of = {lt: j for j, lt in enumerate(spec.service_lane_types)}
+    p_ref = np.array([c.referral_probability for c in spec.classes])
+    return _DrawPlan(
+        hourly_total=hourly_total,
+        cum=cum,
+        single_class=poisson_classes[0] if poisson_classes else 0,
+        trace_times=np.concatenate(trace_t) if trace_t else None,
+        trace_classes=np.concatenate(trace_k) if trace_k else np.zeros(0, dtype=np.int32),
+        init_classes=np.asarray(init_k, dtype=np.int32),
+        init_groups=np.asarray(init_g, dtype=np.int64),
+        service=tuple(
+            (k, col_of[LANE_TYPES.index(lt_name)], dist)
+            for k, c in enumerate(spec.classes)
+            for lt_name, dist in c.service.items()
+        ),
+        p_ref=p_ref if np.any(p_ref > 0) else None,
+        secondary=tuple(
+            (k, c.secondary_service)
+            for k, c in enumerate(spec.classes)
+            if c.secondary_service is not None
+        ),
+    )
+
+
+# The draw plan of the last spec seen, as ``(spec, plan)``: simulate() draws many
+# replications of one spec. Keyed on identity (specs are frozen); the entry keeps the
+# spec alive so its id cannot be reused.
+_LAST_PLAN: tuple[PortSpec, _DrawPlan] | None = None
+
+
+def _plan_for(spec: PortSpec) -> _DrawPlan:
+    global _LAST_PLAN
+    last = _LAST_PLAN
+    if last is not None and last[0] is spec:
+        return last[1]
+    plan = _make_draw_plan(spec)
+    _LAST_PLAN = (spec, plan)
+    return plan
+
+
+def draw_checked(spec: PortSpec, seed_sequence: np.random.SeedSequence) -> VehicleDraws:
+    """:func:`draw_vehicles` without the size check (for callers that made it once)."""
+    plan = _plan_for(spec)
+    rng = np.random.Generator(np.random.PCG64(seed_sequence))
+    K = spec.n_classes
+
+    # 1-3: Poisson arrivals, piecewise constant per hour.
+    counts = rng.poisson(plan.hourly_total)
+    n_p = int(counts.sum())
+    times_p = _sorted_times_in_hours(rng, counts)
+    if plan.cum is None:
+        # One Poisson class: nothing to draw (the rule depends on the classes only).
+        class_p = np.full(n_p, plan.single_class, dtype=np.int32)
+    else:
+        u_class = rng.random(n_p)
+        class_p = _classes_by_hour(plan.cum, np.ascontiguousarray(counts, dtype=np.int64), u_class)
+
+    # 4: trace-driven classes and the initial queue.
+    if plan.trace_times is not None:
+        times = np.concatenate([times_p, plan.trace_times])
+        classes = np.concatenate([class_p, plan.trace_classes])
         order = np.argsort(times, kind="stable")
         times = times[order]
         classes = classes[order]
     else:
         times, classes = times_p, class_p
-    init_k = [
-        spec.class_index(iq.traffic_class) for iq in spec.initial_queue for _ in range(iq.count)
-    ]
-    init_g = [spec.group_index(iq.group) for iq in spec.initial_queue for _ in range(iq.count)]
-    if init_k:
-        times = np.concatenate([np.zeros(len(init_k)), times])
-        classes = np.concatenate([np.asarray(init_k, dtype=np.int32), classes])
+    n_init = plan.init_classes.shape[0]
+    if n_init:
+        times = np.concatenate([np.zeros(n_init), times])
+        classes = np.concatenate([plan.init_classes, classes])
+    classes = np.ascontiguousarray(classes, dtype=np.int32)
     N = int(times.shape[0])
 
     # 5: primary service for every lane type the class may use.
     lane_types = spec.service_lane_types
-    col_of = {lt: j for j, lt in enumerate(lane_types)}
     service = np.full((N, len(lane_types)), np.nan)
-    everyone = slice(None)
     if K == 1:
-        members: list[IntArray | slice] = [everyone]
+        sizes = [N]
     else:
-        by_class, first = _members_by_class(classes.astype(np.int32, copy=False), K)
-        members = [by_class[first[k] : first[k + 1]] for k in range(K)]
-    sizes = [N] if K == 1 else [int(np.asarray(m).size) for m in members]
-    for k, c in enumerate(spec.classes):
-        for lt_name, dist in c.service.items():
-            col = col_of[LANE_TYPES.index(lt_name)]
-            values = dist.sample(rng, sizes[k])
-            m = members[k]
-            if isinstance(m, slice):
-                service[:, col] = values
-            else:
-                _scatter_column(service, col, m, np.asarray(values, dtype=np.float64))
+        by_class, first = _members_by_class(classes, K)
+        sizes = np.diff(first).tolist()
+    for k, col, dist in plan.service:
+        values = dist.sample(rng, sizes[k])
+        if K == 1:
+            service[:, col] = values
+        else:
+            _scatter_column(
+                service, col, by_class[first[k] : first[k + 1]], np.asarray(values, np.float64)
+            )
 
     # 6: referral flags (no draws when no class is ever referred).
-    p_ref = np.array([c.referral_probability for c in spec.classes])
-    referred = rng.random(N) < p_ref[classes] if np.any(p_ref > 0) else np.zeros(N, dtype=np.bool_)
+    if plan.p_ref is not None:
+        referred = _below(rng.random(N), plan.p_ref, classes)
+    else:
+        referred = np.zeros(N, dtype=np.bool_)
 
     # 7: secondary service times.
     secondary = np.full(N, np.nan)
-    for k, c in enumerate(spec.classes):
-        if c.secondary_service is not None:
-            values = c.secondary_service.sample(rng, sizes[k])
-            m = members[k]
-            if isinstance(m, slice):
-                secondary[:] = values
-            else:
-                _scatter(secondary, m, np.asarray(values, dtype=np.float64))
+    for k, dist in plan.secondary:
+        values = dist.sample(rng, sizes[k])
+        if K == 1:
+            secondary[:] = values
+        else:
+            _scatter(secondary, by_class[first[k] : first[k + 1]], np.asarray(values, np.float64))
 
     return VehicleDraws(
         arrival_min=times,
-        class_index=classes.astype(np.int32, copy=False),
+        class_index=classes,
         service_min=service,
         service_lane_types=lane_types,
         referred=referred,
         secondary_min=secondary,
-        initial_group=np.asarray(init_g, dtype=np.int64),
+        initial_group=plan.init_groups.copy(),
     )
 
 

@@ -88,40 +88,7 @@ def choose_group(
     return best
 
 
-# --- min-heaps in plain arrays -------------------------------------------------------------
-
-
-@jit
-def _fheap_push(buf: F64, row: int, size: int, x: float) -> None:
-    """Push ``x`` on the float min-heap ``buf[row, :size]`` (caller increments size)."""
-    i = size
-    while i > 0:
-        p = (i - 1) >> 1
-        if buf[row, p] <= x:
-            break
-        buf[row, i] = buf[row, p]
-        i = p
-    buf[row, i] = x
-
-
-@jit
-def _fheap_pop(buf: F64, row: int, size: int) -> None:
-    """Remove the minimum of ``buf[row, :size]`` (caller decrements size)."""
-    last = buf[row, size - 1]
-    n = size - 1
-    i = 0
-    while True:
-        child = 2 * i + 1
-        if child >= n:
-            break
-        if child + 1 < n and buf[row, child + 1] < buf[row, child]:
-            child += 1
-        if buf[row, child] >= last:
-            break
-        buf[row, i] = buf[row, child]
-        i = child
-    if n > 0:
-        buf[row, i] = last
+# --- a min-heap of (time, vehicle) in plain arrays ---------------------------------------
 
 
 @jit
@@ -261,8 +228,8 @@ def run_schedule(
     ``schedule[g, h]`` is the open count in hour ``h`` (column ``horizon_hours`` is the
     drain count). Vehicle ``n`` starts at the first ``t >= max(arrival, previous start in
     its group)`` where busy(t) < open(t); busy(t) counts booths whose last vehicle ends
-    after ``t``. Groups a choosing vehicle may join keep a min-heap of end times of their
-    vehicles, so ``n_g(a)`` = vehicles in the group not finished at ``a``.
+    after ``t``. For the choice at ``a``, ``n_g(a)`` = vehicles in the group not finished
+    at ``a``: those not started by ``a`` plus those in service at ``a`` (one per booth).
     """
     n_veh = arrival.shape[0]
     n_groups = column.shape[0]
@@ -273,14 +240,22 @@ def run_schedule(
         max_b = max(max_b, n_booths[g])
     booth_end = np.full((n_groups, max_b), -np.inf)
     last = np.full(n_groups, -np.inf)
-    cap = 64
-    heap = np.empty((n_groups, cap))
-    hsize = np.zeros(n_groups, np.int64)
+    # Vehicles in a group a class can choose, n_g(a) = vehicles whose end > a: those not
+    # started by a (starts are non-decreasing along the group's FIFO order) plus those in
+    # service at a, at most one per booth. Per group: a pointer into its FIFO chain (a
+    # linked list of vehicle indices) past the vehicles started by the last query, and per
+    # booth the end of the latest vehicle started there by then.
     track = np.zeros(n_groups, np.bool_)
     for c in range(n_eligible.shape[0]):
         if n_eligible[c] > 1:
             for k in range(n_eligible[c]):
                 track[eligible[c, k]] = True
+    chain = np.empty(n_veh if n_veh > 0 else 1, np.int64)  # next vehicle of the same group
+    tail = np.full(n_groups, -1, np.int64)  # last vehicle joined per group
+    head = np.full(n_groups, -1, np.int64)  # first vehicle not started by the last query
+    joined = np.zeros(n_groups, np.int64)
+    passed = np.zeros(n_groups, np.int64)
+    in_service = np.full((n_groups, max_b), -np.inf)
     n_in = np.zeros(n_groups, np.int64)
     n_open = np.zeros(n_groups, np.int64)
     # Groups with every booth open all the time (drain included): the first free booth,
@@ -302,12 +277,16 @@ def run_schedule(
                 col = hour_column(a, horizon_hours)
                 for k in range(n_eligible[c]):
                     gg = eligible[c, k]
-                    sz = hsize[gg]
-                    while sz > 0 and heap[gg, 0] <= a:
-                        _fheap_pop(heap, gg, sz)
-                        sz -= 1
-                    hsize[gg] = sz
-                    n_in[gg] = sz
+                    v = head[gg]
+                    while v >= 0 and start[v] <= a:  # NaN (never started) stops it
+                        in_service[gg, booth[v]] = end[v]
+                        passed[gg] += 1
+                        v = chain[v]
+                    head[gg] = v
+                    busy_now = 0
+                    for b in range(n_booths[gg]):
+                        busy_now += in_service[gg, b] > a
+                    n_in[gg] = joined[gg] - passed[gg] + busy_now
                     n_open[gg] = schedule[gg, col]
                 g = choose_group(c, eligible, n_eligible, mean, n_in, n_open, rule)
         group[n] = g
@@ -374,17 +353,13 @@ def run_schedule(
             last[g] = np.inf
             e = np.inf
         if track[g]:
-            sz = hsize[g]
-            while sz > 0 and heap[g, 0] <= a:
-                _fheap_pop(heap, g, sz)
-                sz -= 1
-            if sz == cap:
-                grown = np.empty((n_groups, 2 * cap))
-                grown[:, :cap] = heap
-                heap = grown
-                cap *= 2
-            _fheap_push(heap, g, sz, e)
-            hsize[g] = sz + 1
+            chain[n] = -1  # the end of the group's chain, until a vehicle joins after it
+            if tail[g] >= 0:
+                chain[tail[g]] = n
+            tail[g] = n
+            if head[g] < 0:
+                head[g] = n
+            joined[g] += 1
 
 
 @jit

@@ -1,21 +1,27 @@
 """Compiled (numba) passes that turn one replication's records into its metrics.
 
-Three passes over plain arrays (times in minutes, vehicles in arrival order):
+Two passes over plain arrays (times in minutes, vehicles in arrival order), and a
+finishing loop:
 
-- :func:`vehicle_pass`: one scan of the vehicles: counts, waits, delay, throughput, and
-  every time integral as the overlap of an interval with each clock hour (busy booths
-  ``[start, end)``, the waiting queue ``[arrival, start)`` in vehicles and km).
-- :func:`queue_pass`: a sweep over the queue's events (arrivals +1; starts -1, merged
-  from the lane groups' FIFO runs; starts first at equal times): maxima per clock hour of
-  the waiting queue per lane type [vehicles, km] and of the total queue [vehicles,
-  metres], and the minutes over the approach storage. Maxima are taken after all the
-  events of an instant, so a vehicle that arrives and starts at the same moment never
-  counts.
+- :func:`record_pass`: one sweep over the queue's events (arrivals +1; starts -1, merged
+  from the lane groups' FIFO runs; starts first at equal times), which also takes each
+  vehicle's statistics at its arrival:
+
+  - per vehicle: counts, waits, delay, throughput, and every time integral as the
+    overlap of an interval with each clock hour (busy booths ``[start, end)``, the
+    waiting queue ``[arrival, start)`` in vehicles and km);
+  - per event: maxima per clock hour of the waiting queue per lane type [vehicles, km]
+    and of the total queue [vehicles, metres], and the minutes over the approach
+    storage. Maxima are taken after all the events of an instant, so a vehicle that
+    arrives and starts at the same moment never counts.
+
 - :func:`wait_percentiles`: percentiles of the waits per (hour of arrival, lane type)
   from numpy's sort of the positive waits and a counting sort by key, each key's zero
   waits first (numpy's linear interpolation).
+- :func:`hourly_means`: mean waits per (hour, lane type) and the hours of each day over
+  30 and 60 minutes.
 
-Cost: O(N x G) for the scans and the merge (G lane groups) plus O(P log P) for the sort
+Cost: O(N x G) for the sweep and the merge (G lane groups) plus O(P log P) for the sort
 of the P positive waits; no Python loop over vehicles or hours.
 """
 
@@ -70,117 +76,6 @@ def _add_overlap(out: F64, col: int, t0: float, t1: float, H: int, weight: float
         if t1 <= hi:
             break
         h += 1
-
-
-@jit
-def vehicle_pass(
-    arrival: F64,
-    start: F64,
-    end: F64,
-    group: I64,
-    group_pos: I64,
-    cls: npt.NDArray[np.int32],
-    class_km: F64,
-    sec_start: F64,
-    sec_end: F64,
-    H: int,
-    T: int,
-    wait_key: I64,
-    wait_val: F64,
-    count: F64,
-    served: F64,
-    wait_sum: F64,
-    stranded: F64,
-    delay_day: F64,
-    throughput: F64,
-    busy: F64,
-    q_int: F64,
-    km_int: F64,
-    totals: F64,
-) -> None:
-    """One scan of the vehicles; accumulates into the (H, T) and (D, T) arrays given.
-
-    Time integrals are overlaps with each clock hour: busy booth-minutes of
-    ``[start, end)``; waiting vehicle-minutes (and km-minutes) of ``[arrival, start)``,
-    up to the end of the horizon for a vehicle never started.
-
-    ``wait_key`` / ``wait_val`` receive, for the vehicles that started and waited (wait
-    > 0; the first ``totals[9]``), the key ``hour of arrival * T + lane-type position`` and
-    the wait.
-    ``totals`` receives: [0] waits of served vehicles, [1] served vehicles, [2] delay
-    (censored at the horizon for vehicles never started), [3] stranded vehicles, [4]
-    their waits so far, [5] max wait, [6] secondary waits, [7] secondary count, [8] last
-    departure (primary or secondary end; -inf if none), [9] vehicles with a wait > 0.
-    """
-    horizon = 60.0 * H
-    max_wait = -np.inf
-    last = -np.inf
-    n_waited = 0
-    # Running sums in locals (kept in registers; same additions in the same order).
-    w_tot, n_served, delay_tot, n_stranded, stranded_tot, sec_tot, n_sec = (
-        totals[0],
-        totals[1],
-        totals[2],
-        totals[3],
-        totals[4],
-        totals[6],
-        totals[7],
-    )
-    for i in range(arrival.shape[0]):
-        a = arrival[i]
-        h = _hour(a, H)
-        p = group_pos[group[i]]
-        count[h, p] += 1.0
-        s = start[i]
-        if s == s:  # started (not NaN)
-            w = s - a
-            if w != 0.0:  # zero waits (a free booth) need no sorting: counted by key
-                wait_key[n_waited] = h * T + p
-                wait_val[n_waited] = w
-                n_waited += 1
-            served[h, p] += 1.0
-            wait_sum[h, p] += w
-            w_tot += w
-            n_served += 1.0
-            if w > max_wait:
-                max_wait = w
-            e = end[i]
-            if e < horizon:
-                throughput[_hour(e, H), p] += 1.0
-            _add_overlap(busy, p, s, e, H, 1.0)
-            if e > last:
-                last = e
-            delay = w
-            if w > 0.0:
-                _add_overlap(q_int, p, a, s, H, 1.0)
-                _add_overlap(km_int, p, a, s, H, class_km[cls[i]])
-        else:
-            stranded[h, p] += 1.0
-            delay = horizon - a
-            n_stranded += 1.0
-            stranded_tot += delay
-            _add_overlap(q_int, p, a, horizon, H, 1.0)
-            _add_overlap(km_int, p, a, horizon, H, class_km[cls[i]])
-        delay_day[h // 24, p] += delay
-        delay_tot += delay
-        ss = sec_start[i]
-        if ss == ss:
-            sec_tot += ss - end[i]
-            n_sec += 1.0
-        se = sec_end[i]
-        if se == se and se > last:
-            last = se
-    totals[0], totals[1], totals[2], totals[3], totals[4] = (
-        w_tot,
-        n_served,
-        delay_tot,
-        n_stranded,
-        stranded_tot,
-    )
-    totals[6], totals[7] = sec_tot, n_sec
-    totals[5] = max_wait
-    totals[8] = last
-    totals[9] = n_waited
 
 
 @jit
@@ -252,40 +147,83 @@ def _add_time(over: F64, t0: float, t1: float, H: int) -> None:
 
 
 @jit
-def queue_pass(
+def record_pass(
     arrival: F64,
     start: F64,
+    end: F64,
     group: I64,
     group_pos: I64,
     cls: npt.NDArray[np.int32],
     class_m: F64,
+    class_km: F64,
+    sec_start: F64,
+    sec_end: F64,
     H: int,
     T: int,
     cap_v: float,
     cap_m: float,
-    q_max: F64,
-    km_max: F64,
-    tot_max: F64,
-    tot_m_max: F64,
-    over: F64,
+    wait_key: I64,
+    wait_val: F64,
+    hourly: F64,
+    storage: F64,
+    delay_day: F64,
+    totals: F64,
 ) -> None:
-    """Sweep the waiting queue's events for maxima per clock hour and time over storage.
+    """Sweep the queue's events; take each vehicle's statistics at its arrival.
 
     Events: arrivals +1 (vehicles are in arrival order), starts -1 (merged from the lane
     groups' FIFO sequences); at equal times the starts go first and the maxima are taken
     after all the events of the instant. ``cap_v`` / ``cap_m``: storage in vehicles /
-    metres (``+inf`` when not given); ``over`` gets the minutes per hour above either.
+    metres (``+inf`` when not given); ``class_km`` is ``class_m / 1000``.
+
+    Time integrals are overlaps with each clock hour: busy booth-minutes of
+    ``[start, end)``; waiting vehicle-minutes (and km-minutes) of ``[arrival, start)``,
+    up to the end of the horizon for a vehicle never started. Vehicles arriving at or
+    after the horizon (none from the draws) get their statistics after the sweep.
+
+    Outputs (accumulated into the arrays given): ``hourly`` (10, H, T): count, served,
+    wait sum, stranded, throughput, busy, waiting vehicle-minutes, waiting km-minutes
+    (all by hour of arrival or clock hour as in the results), queue maximum [vehicles]
+    and [km]; ``storage`` (3, H): total queue maximum [vehicles] and [metres], minutes
+    over either storage; ``delay_day`` (D, T). ``wait_key`` / ``wait_val`` receive, for
+    the vehicles that started and waited (wait > 0; the first ``totals[9]``), the key
+    ``hour of arrival * T + lane-type position`` and the wait. ``totals`` receives: [0]
+    waits of served vehicles, [1] served vehicles, [2] delay (censored at the horizon
+    for vehicles never started), [3] stranded vehicles, [4] their waits so far, [5] max
+    wait, [6] secondary waits, [7] secondary count, [8] last departure (primary or
+    secondary end; -inf if none), [9] vehicles with a wait > 0.
     """
     n = arrival.shape[0]
     horizon = 60.0 * H
     G = group_pos.shape[0]
+    count = hourly[0]
+    served = hourly[1]
+    wait_sum = hourly[2]
+    stranded = hourly[3]
+    throughput = hourly[4]
+    busy = hourly[5]
+    q_int = hourly[6]
+    km_int = hourly[7]
+    q_max = hourly[8]
+    km_max = hourly[9]
+    tot_max = storage[0]
+    tot_m_max = storage[1]
+    over = storage[2]
+    # vehicle statistics: running sums in locals (kept in registers)
+    max_wait = -np.inf
+    last = -np.inf
+    n_waited = 0
+    w_tot = 0.0
+    n_served = 0.0
+    delay_tot = 0.0
+    n_stranded = 0.0
+    stranded_tot = 0.0
+    sec_tot = 0.0
+    n_sec = 0.0
+    # the queue sweep: the next start of all groups is a G-way merge of the groups'
+    # sorted runs, over their next start times side by side (+inf once exhausted)
     s_time, s_pos, s_cls, head = _starts_by_group(start, group, group_pos, cls)
-    class_km = np.empty(class_m.shape[0])
-    for c in range(class_m.shape[0]):
-        class_km[c] = class_m[c] / 1000.0  # the same quotient as per event, computed once
     stop = head[1:].copy()
-    # The next start of all groups: a G-way merge of the groups' sorted runs, over the
-    # groups' next start times kept side by side (+inf once a group is exhausted).
     t_head = np.full(G, np.inf)
     for g in range(G):
         if head[g] < stop[g]:
@@ -306,41 +244,55 @@ def queue_pass(
     above = False  # total queue above the storage since t_prev
     h = 0
     edge = 0.0  # start of hour hc; events before it are in hour h = hc - 1
+    sweeping = True  # False once the sweep reached the horizon
     while True:
         ta = arrival[i] if i < n else np.inf
-        t = ta if ta < t_next else t_next
-        if not t < horizon:
-            break
-        if above:
-            _add_time(over, t_prev, t, H)
         at_edge = False
-        if t >= edge:
+        if sweeping:
+            t = ta if ta < t_next else t_next
+            if not t < horizon:
+                if above:
+                    _add_time(over, t_prev, horizon, H)
+                _enter_hours(
+                    hc, H, T, level, level_km, total, total_m, q_max, km_max, tot_max,
+                    tot_m_max,
+                )  # fmt: skip
+                sweeping = False
+        if not sweeping:  # arrivals at or after the horizon (none from the draws)
+            if i >= n:
+                break
+            t = ta
             h = _hour(t, H)
-            at_edge = 60.0 * h == t
-            # hours entered strictly before t start with the levels held until t
-            _enter_hours(
-                hc, h if at_edge else h + 1, T, level, level_km, total, total_m,
-                q_max, km_max, tot_max, tot_m_max,
-            )  # fmt: skip
-            hc = h + 1
-            edge = 60.0 * hc
-        while t_next == t:
-            k = head[g_next]
-            p = s_pos[k]
-            c = s_cls[k]
-            m = class_m[c]
-            k += 1
-            head[g_next] = k
-            t_head[g_next] = s_time[k] if k < stop[g_next] else np.inf
-            t_next = np.inf
-            for g in range(G):
-                if t_head[g] < t_next:
-                    g_next = g
-                    t_next = t_head[g]
-            level[p] -= 1.0
-            level_km[p] -= class_km[c]
-            total -= 1.0
-            total_m -= m
+        else:
+            if above:
+                _add_time(over, t_prev, t, H)
+            if t >= edge:
+                h = _hour(t, H)
+                at_edge = 60.0 * h == t
+                # hours entered strictly before t start with the levels held until t
+                _enter_hours(
+                    hc, h if at_edge else h + 1, T, level, level_km, total, total_m,
+                    q_max, km_max, tot_max, tot_m_max,
+                )  # fmt: skip
+                hc = h + 1
+                edge = 60.0 * hc
+            while t_next == t:
+                k = head[g_next]
+                p = s_pos[k]
+                c = s_cls[k]
+                m = class_m[c]
+                k += 1
+                head[g_next] = k
+                t_head[g_next] = s_time[k] if k < stop[g_next] else np.inf
+                t_next = np.inf
+                for g in range(G):
+                    if t_head[g] < t_next:
+                        g_next = g
+                        t_next = t_head[g]
+                level[p] -= 1.0
+                level_km[p] -= class_km[c]
+                total -= 1.0
+                total_m -= m
         n_up = 0
         p_up = 0
         while i < n and arrival[i] == t:
@@ -348,12 +300,70 @@ def queue_pass(
             p = group_pos[group[i]]
             p_up = p
             c = cls[i]
-            m = class_m[c]
-            level[p] += 1.0
-            level_km[p] += class_km[c]
-            total += 1.0
-            total_m += m
+            km = class_km[c]
+            if sweeping:
+                level[p] += 1.0
+                level_km[p] += km
+                total += 1.0
+                total_m += class_m[c]
+            # the vehicle's statistics; its arrival t lies in clock hour h
+            a = t
+            hi = 60.0 * (h + 1)  # end of hour h (at most the horizon)
+            count[h, p] += 1.0
+            s = start[i]
+            if s == s:  # started (not NaN)
+                w = s - a
+                if w != 0.0:  # zero waits (a free booth) need no sorting: counted by key
+                    wait_key[n_waited] = h * T + p
+                    wait_val[n_waited] = w
+                    n_waited += 1
+                served[h, p] += 1.0
+                wait_sum[h, p] += w
+                w_tot += w
+                n_served += 1.0
+                if w > max_wait:
+                    max_wait = w
+                e = end[i]
+                # Inside hour h (the usual case) the hour is known: the same sums as
+                # _add_overlap's first branch, without finding the hour again.
+                if e < hi:
+                    throughput[h, p] += 1.0
+                elif e < horizon:
+                    throughput[_hour(e, H), p] += 1.0
+                if s < hi and e <= hi:
+                    if e > s:
+                        busy[h, p] += 1.0 * (e - s)
+                else:
+                    _add_overlap(busy, p, s, e, H, 1.0)
+                if e > last:
+                    last = e
+                delay = w
+                if w > 0.0:
+                    if s <= hi:
+                        q_int[h, p] += 1.0 * (s - a)
+                        km_int[h, p] += km * (s - a)
+                    else:
+                        _add_overlap(q_int, p, a, s, H, 1.0)
+                        _add_overlap(km_int, p, a, s, H, km)
+            else:
+                stranded[h, p] += 1.0
+                delay = horizon - a
+                n_stranded += 1.0
+                stranded_tot += delay
+                _add_overlap(q_int, p, a, horizon, H, 1.0)
+                _add_overlap(km_int, p, a, horizon, H, km)
+            delay_day[h // 24, p] += delay
+            delay_tot += delay
+            ss = sec_start[i]
+            if ss == ss:
+                sec_tot += ss - end[i]
+                n_sec += 1.0
+            se = sec_end[i]
+            if se == se and se > last:
+                last = se
             i += 1
+        if not sweeping:
+            continue
         # Levels only rise at arrivals: an instant of starts alone cannot raise a maximum,
         # except at the very start of an hour (the hour's first value).
         if n_up == 1 and not at_edge:  # the usual instant: one arrival, one lane type
@@ -369,9 +379,16 @@ def queue_pass(
             tot_m_max[h] = max(tot_m_max[h], total_m)
         above = total > cap_v or total_m > cap_m
         t_prev = t
-    if above:
-        _add_time(over, t_prev, horizon, H)
-    _enter_hours(hc, H, T, level, level_km, total, total_m, q_max, km_max, tot_max, tot_m_max)
+    totals[0] = w_tot
+    totals[1] = n_served
+    totals[2] = delay_tot
+    totals[3] = n_stranded
+    totals[4] = stranded_tot
+    totals[5] = max_wait
+    totals[6] = sec_tot
+    totals[7] = n_sec
+    totals[8] = last
+    totals[9] = n_waited
 
 
 @jit
@@ -433,4 +450,39 @@ def wait_percentiles(key: I64, wait: F64, order: I64, counts: I64, qs: F64, out:
     return p95
 
 
-__all__ = ["queue_pass", "vehicle_pass", "wait_percentiles"]
+@jit
+def hourly_means(
+    wait_sum: F64,
+    served: F64,
+    wait_sum_all: F64,
+    served_all: F64,
+    mean_wait: F64,
+    over_30: F64,
+    over_60: F64,
+) -> None:
+    """Mean wait per (hour, lane type) and the hours of each day over 30 and 60 minutes.
+
+    ``wait_sum`` / ``served``: (H, T) sums of waits [minutes] and vehicles served by hour
+    of arrival; ``wait_sum_all`` / ``served_all``: their sums over lane types (H,).
+    ``mean_wait`` (H, T) gets the means (NaN where no vehicle was served); ``over_30`` and
+    ``over_60`` (D, T + 1) get, per day, the hours whose mean wait exceeds 30 / 60
+    minutes, per lane type and (last column) over all lane types.
+    """
+    H, T = wait_sum.shape
+    for h in range(H):
+        d = h // 24
+        for q in range(T + 1):
+            if q < T:
+                n = served[h, q]
+                m = wait_sum[h, q] / n if n > 0 else np.nan
+                mean_wait[h, q] = m
+            else:
+                n = served_all[h]
+                m = wait_sum_all[h] / n if n > 0 else np.nan
+            if m > 30.0:  # False for NaN
+                over_30[d, q] += 1.0
+            if m > 60.0:
+                over_60[d, q] += 1.0
+
+
+__all__ = ["hourly_means", "record_pass", "wait_percentiles"]

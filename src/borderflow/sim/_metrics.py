@@ -2,7 +2,7 @@
 
 Waits are grouped by hour of arrival, path quantities (queue length, busy and open
 booths) by clock hour, integrated exactly as step functions of time. The work per vehicle
-is done by three compiled passes (:mod:`borderflow.sim._metric_kernels`); this module
+is done by compiled passes (:mod:`borderflow.sim._metric_kernels`); this module
 prepares their inputs and names their outputs. Cost: O(N log N) per replication.
 """
 
@@ -92,25 +92,83 @@ def _group_lane_pos(spec: PortSpec) -> IntArray:
     return np.array([pos_of_lt[g.lane_type_index] for g in spec.lane_groups], dtype=np.int64)
 
 
-def _open_booth_minutes(
-    spec: PortSpec, rec: VehicleRecords, group_pos: IntArray, T: int
-) -> FloatArray:
-    """Open booth-minutes per (clock hour, lane type): schedules, and trigger changes."""
+@dataclass(frozen=True, eq=False)
+class _MetricsPlan:
+    """What the metrics of every replication of one spec share, derived once."""
+
+    H: int
+    D: int
+    T: int
+    group_pos: IntArray
+    class_m: FloatArray  # vehicle length per class [metres]
+    class_km: FloatArray  # the same [km]
+    cap_v: float  # storage [vehicles]; +inf when not given
+    cap_m: float  # storage [metres]; +inf when not given
+    scheduled_minutes: FloatArray  # open booth-minutes of the scheduled groups, (H, T)
+    triggers: bool  # some group is queue-triggered (its open minutes vary by replication)
+
+
+def _make_plan(spec: PortSpec) -> _MetricsPlan:
     H = spec.horizon_hours
-    out = np.zeros((H, T))
-    edges = 60.0 * np.arange(H + 1, dtype=np.float64)
-    ch = rec.staffing_changes
+    T = len(lane_types_of(spec))
+    group_pos = _group_lane_pos(spec)
+    class_m = spec.vehicle_lengths_m
+    cap = spec.storage
+    scheduled = np.zeros((H, T))
+    triggers = False
     for g, grp in enumerate(spec.lane_groups):
+        if isinstance(grp.staffing, BoothSchedule):
+            scheduled[:, group_pos[g]] += 60.0 * spec.schedule_matrix[g]
+        else:
+            triggers = True
+    return _MetricsPlan(
+        H=H,
+        D=math.ceil(H / 24),
+        T=T,
+        group_pos=group_pos,
+        class_m=class_m,
+        class_km=class_m / 1000.0,
+        cap_v=cap.vehicles if cap is not None and cap.vehicles is not None else math.inf,
+        cap_m=cap.metres if cap is not None and cap.metres is not None else math.inf,
+        scheduled_minutes=scheduled,
+        triggers=triggers,
+    )
+
+
+# The plan of the last spec seen, as ``(spec, plan)``: simulate() computes the metrics of
+# many replications of one spec. Keyed on identity (specs are frozen); the entry keeps
+# the spec alive so its id cannot be reused.
+_LAST_PLAN: tuple[PortSpec, _MetricsPlan] | None = None
+
+
+def _plan_for(spec: PortSpec) -> _MetricsPlan:
+    global _LAST_PLAN
+    last = _LAST_PLAN
+    if last is not None and last[0] is spec:
+        return last[1]
+    plan = _make_plan(spec)
+    _LAST_PLAN = (spec, plan)
+    return plan
+
+
+def _open_booth_minutes(spec: PortSpec, rec: VehicleRecords, plan: _MetricsPlan) -> FloatArray:
+    """Open booth-minutes per (clock hour, lane type): schedules, and trigger changes."""
+    if not plan.triggers:
+        return plan.scheduled_minutes
+    out = np.zeros((plan.H, plan.T))
+    edges = 60.0 * np.arange(plan.H + 1, dtype=np.float64)
+    ch = rec.staffing_changes
+    for g, grp in enumerate(spec.lane_groups):  # in group order: the same sums
         st = grp.staffing
         if isinstance(st, BoothSchedule):
-            out[:, group_pos[g]] += 60.0 * spec.schedule_matrix[g]
+            out[:, plan.group_pos[g]] += 60.0 * spec.schedule_matrix[g]
             continue
         assert isinstance(st, QueueTrigger)
         mask = ch.group == g
         # Changes are listed in event order, so their times are non-decreasing.
         times = np.concatenate(([0.0], ch.time_min[mask]))
         counts = np.concatenate(([st.min_booths], ch.open[mask])).astype(np.float64)
-        out[:, group_pos[g]] += StepFunction(times, counts).integral(edges)
+        out[:, plan.group_pos[g]] += StepFunction(times, counts).integral(edges)
     return out
 
 
@@ -118,20 +176,6 @@ def _ratio(num: FloatArray, den: FloatArray) -> FloatArray:
     """``num / den``, NaN where ``den`` is 0."""
     out: FloatArray = np.full(num.shape, np.nan)
     np.divide(num, den, out=out, where=den > 0)
-    return out
-
-
-def _hours_over(mean_wait: FloatArray, minutes: float) -> FloatArray:
-    """Hours of each day whose mean wait exceeds ``minutes`` (NaN: no vehicle, no wait)."""
-    over = np.greater(
-        mean_wait,
-        minutes,
-        where=~np.isnan(mean_wait),
-        out=np.zeros(mean_wait.shape, dtype=np.bool_),
-    )
-    out: FloatArray = np.add.reduceat(
-        over.astype(np.float64), np.arange(0, over.shape[0], 24), axis=0
-    )
     return out
 
 
@@ -181,52 +225,44 @@ def replication_metrics(spec: PortSpec, rec: VehicleRecords) -> ReplicationMetri
         waits in minutes, queues in vehicles and km, throughput in vehicles/hour. A lane
         type, hour or day without vehicles gets counts 0 and NaN waits.
     """
-    H = spec.horizon_hours
-    D = math.ceil(H / 24)
-    group_pos = _group_lane_pos(spec)
-    T = len(lane_types_of(spec))
-    joined = rec.group_index >= 0
-    everyone = bool(joined.all())
+    plan = _plan_for(spec)
+    H, D, T = plan.H, plan.D, plan.T
+    group_pos = plan.group_pos
+    everyone = rec.n == 0 or int(rec.group_index.min()) >= 0
 
     def pick(x: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        return np.ascontiguousarray(x if everyone else x[joined])
+        return np.ascontiguousarray(x if everyone else x[rec.group_index >= 0])
 
     arrival = pick(rec.arrival_min)
     start = pick(rec.start_min)
     group = pick(rec.group_index)
     cls = pick(rec.class_index)
-    class_m = spec.vehicle_lengths_m
 
-    count, served, wait_sum, stranded, throughput, busy, q_int, km_int, q_max, km_max = np.zeros(
-        (10, H, T)
-    )
+    per_hour = np.zeros((10, H, T))
+    count, served, wait_sum, stranded, throughput, busy, q_int, km_int, q_max, km_max = per_hour
+    per_clock_hour = np.zeros((3, H))
+    tot_max, tot_m_max, over = per_clock_hour
     delay_day = np.zeros((D, T))
     totals = np.zeros(10)
     wait_key = np.empty(arrival.size, dtype=np.int64)
     wait_val = np.empty(arrival.size)
-    _mk.vehicle_pass(
-        arrival, start, pick(rec.end_min), group, group_pos, cls, class_m / 1000.0,
-        pick(rec.secondary_start_min), pick(rec.secondary_end_min), H, T, wait_key, wait_val,
-        count, served, wait_sum, stranded, delay_day, throughput, busy, q_int, km_int, totals,
+    _mk.record_pass(
+        arrival, start, pick(rec.end_min), group, group_pos, cls, plan.class_m, plan.class_km,
+        pick(rec.secondary_start_min), pick(rec.secondary_end_min), H, T, plan.cap_v,
+        plan.cap_m, wait_key, wait_val, per_hour, per_clock_hour, delay_day, totals,
     )  # fmt: skip
-    tot_max, tot_m_max, over = np.zeros((3, H))
-    cap = spec.storage
-    cap_v = cap.vehicles if cap is not None and cap.vehicles is not None else math.inf
-    cap_m = cap.metres if cap is not None and cap.metres is not None else math.inf
-    _mk.queue_pass(
-        arrival, start, group, group_pos, cls, class_m, H, T, cap_v, cap_m, q_max, km_max,
-        tot_max, tot_m_max, over,
-    )  # fmt: skip
-    tot_int = q_int.sum(axis=1)
     n_pos = int(totals[9])
     pct = np.empty((4, H * T))
-    counts = served.reshape(-1).astype(np.int64)
     pos_wait = wait_val[:n_pos]
     p95_all = _mk.wait_percentiles(
-        wait_key[:n_pos], pos_wait, np.argsort(pos_wait), counts, _QUANTILES, pct
+        wait_key[:n_pos], pos_wait, np.argsort(pos_wait), served.reshape(-1).astype(np.int64),
+        _QUANTILES, pct,
+    )  # fmt: skip
+    mean_wait = np.empty((H, T))
+    over_30, over_60 = np.zeros((2, D, T + 1))
+    _mk.hourly_means(
+        wait_sum, served, wait_sum.sum(axis=1), served.sum(axis=1), mean_wait, over_30, over_60
     )
-
-    mean_wait = _ratio(wait_sum, served)
     hourly: dict[str, FloatArray] = {
         "count": count,
         "mean_wait_min": mean_wait,
@@ -240,17 +276,16 @@ def replication_metrics(spec: PortSpec, rec: VehicleRecords) -> ReplicationMetri
         "queue_mean_km": km_int / 60.0,
         "queue_max_km": km_max,
         "throughput_per_h": throughput,
-        "utilisation": _ratio(busy, _open_booth_minutes(spec, rec, group_pos, T)),
+        "utilisation": _ratio(busy, _open_booth_minutes(spec, rec, plan)),
     }
-    vhd = np.zeros((D, T + 1))
+    vhd = np.empty((D, T + 1))
     vhd[:, :T] = delay_day / 60.0
     vhd[:, T] = delay_day.sum(axis=1) / 60.0
     # per lane type, then all lane types together (mean wait over the hour's vehicles)
-    mean_both = np.hstack((mean_wait, _ratio(wait_sum.sum(axis=1), served.sum(axis=1))[:, None]))
     daily = {
         "vehicle_hours_delay": vhd,
-        "hours_mean_wait_over_30": _hours_over(mean_both, 30.0),
-        "hours_mean_wait_over_60": _hours_over(mean_both, 60.0),
+        "hours_mean_wait_over_30": over_30,
+        "hours_mean_wait_over_60": over_60,
     }
     w_sum, n_served, delay, n_stranded, stranded_sum, w_max, sec_sum, n_sec, last, _ = totals
     n = float(arrival.size)
@@ -268,7 +303,7 @@ def replication_metrics(spec: PortSpec, rec: VehicleRecords) -> ReplicationMetri
     }
     return ReplicationMetrics(
         hourly=hourly,
-        storage=_storage(spec, tot_int, tot_max, tot_m_max, over),
+        storage=_storage(spec, q_int.sum(axis=1), tot_max, tot_m_max, over),
         daily=daily,
         summary=summary,
     )
