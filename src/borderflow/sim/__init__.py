@@ -1,4 +1,7 @@
-"""The simulation kernel: ports of entry as lanes and booths. No I/O, no global state.
+"""The simulation kernel: ports of entry as lanes and booths.
+
+No I/O; no result depends on global state (the only module-level values are memos of
+what the last specification fixes, keyed on that frozen object).
 
 Semantics: ``docs/kernel-semantics.md``. Scenario files are read by the data layer
 (:func:`borderflow.data.read_scenario`). Typical use::
