@@ -94,14 +94,23 @@ HOLIDAYS = False
 WINDOW_MEMBER = False
 #: Months averaged by that window member.
 WINDOW_MONTHS = 12
-#: Average a robust flat level (see :func:`_robust_level`) with the ETS pair when the
-#: level history is one calm regime (all before 2020-03, or all after 2022-10).
-ROBUST_LEVEL = True
-#: Monthly decay of the robust level's weights (0.7: half the weight on the last 2
-#: months; chosen on the 2015-2017 origins, 0.6 and 0.8 score within 0.1 point).
-ROBUST_DECAY = 0.7
-#: Weight of the robust level in that average (the ETS pair keeps the rest).
-ROBUST_WEIGHT = 0.5
+#: Average a steady level (see :func:`_steady_level`) with the ETS pair when the level
+#: history is one calm regime (all before 2020-03, or all after 2022-10).
+STEADY_LEVEL = True
+#: Monthly decay of the steady level's weights (0.7, i.e. simple exponential smoothing
+#: with a fixed alpha of 0.3: half the weight on the last 2 months).  Chosen on the
+#: 2015-2017 origins; 0.6 and 0.8 scored within 0.1 point.  An assumption, not a
+#: published figure.
+STEADY_DECAY = 0.7
+#: Weight of the steady level in that average (the ETS pair keeps the rest).
+STEADY_WEIGHT = 0.5
+#: Use the steady level in calm regimes only (off only in ablations: during the 2022
+#: reopening the monthly level steps were real and a smoothed level lags them).
+STEADY_CALM_ONLY = True
+#: Also weight months by the inverse variance of their calendar month (storm months
+#: count less).  Off: tried and rejected (no gain on the selection origins once personal
+#: vehicles have no calendar effects; docs/validation-forecast.md, ablations).
+STEADY_MONTH_WEIGHTS = False
 #: Months of level history given to the level models (8 years).
 LEVEL_WINDOW = 96
 #: Post-closure months needed before the level models use only post-closure history.
@@ -324,38 +333,39 @@ def _level_history(idx: npt.NDArray[np.int64], d: FloatArray) -> tuple[FloatArra
     return x, calm
 
 
-def _robust_level(x: FloatArray, last: int) -> float:
-    """Exponentially weighted level of a calm deseasonalised history [log count].
+def _steady_level(x: FloatArray, last: int) -> float:
+    """Exponentially weighted mean of the last 24 months of a calm history [log count].
 
-    Month ``t`` (``x[-1]`` is month index ``last``; the last 24 months are used) gets
-    weight ``ROBUST_DECAY ** age / v[month of year]``, where ``v`` is the relative
-    variance of that calendar month's deviations from a centred 13-month mean of ``x``:
-    a winter month disturbed by storms moves the level less than a calm summer month.
-    The ETS pair, fitted with one noise variance, follows such months (2019-01/02 pulled
-    its 2019 forecasts of personal vehicles about 6 % low).
+    Month ``t`` gets weight ``STEADY_DECAY ** age`` (``x[-1]``, month index ``last``, has
+    age 0): simple exponential smoothing with a fixed smoothing constant.  The ETS pair
+    fits its own, often larger, constant and a damped trend, so after two or three
+    unusual months (a storm, a holiday shifted) it moves further than the level does;
+    averaged with this steady level it moves about half as far.  With
+    ``STEADY_MONTH_WEIGHTS`` the weights are also divided by the relative variance of
+    each calendar month's deviations from a centred 13-month mean of ``x``.
     """
     n = min(len(x), 24)
     months = np.arange(last - len(x) + 1, last + 1)
     v = np.ones(12)
-    if len(x) >= 36:
+    if STEADY_MONTH_WEIGHTS and len(x) >= 36:
         r = x[6:-6] - np.convolve(x, np.ones(13) / 13.0, mode="valid")
         moy = months[6:-6] % 12
         var = np.array([np.mean(r[moy == k] ** 2) for k in range(12)])
         if (var > 0).all():
             v = var / var.mean()
     age = np.arange(n)[::-1].astype(np.float64)
-    w = ROBUST_DECAY**age / v[months[-n:] % 12]
+    w = STEADY_DECAY**age / v[months[-n:] % 12]
     return float(np.sum(w * x[-n:]) / np.sum(w))
 
 
 def _level_forecast(
-    x: FloatArray, h: int, levels: Sequence[int], robust_last: int | None = None
+    x: FloatArray, h: int, levels: Sequence[int], steady_last: int | None = None
 ) -> tuple[dict[str, FloatArray], str]:
     """Forecast the deseasonalised log level ``h`` months ahead with intervals.
 
-    With ``robust_last`` (the month index of ``x[-1]``; given for calm histories only),
-    the point forecast is the average of the ETS pair (weight ``1 - ROBUST_WEIGHT``) and
-    the flat :func:`_robust_level` (``ROBUST_WEIGHT``); the interval bounds move with
+    With ``steady_last`` (the month index of ``x[-1]``; given for calm histories only),
+    the point forecast is the average of the ETS pair (weight ``1 - STEADY_WEIGHT``) and
+    the flat :func:`_steady_level` (``STEADY_WEIGHT``); the interval bounds move with
     it, so their widths stay the pair's.
     """
     from statsforecast.models import AutoETS, Naive, WindowAverage
@@ -382,10 +392,10 @@ def _level_forecast(
                     names.append(name)
             if outs:
                 res = {k: np.mean([o[k] for o in outs], axis=0) for k in outs[0]}
-                if ROBUST_LEVEL and robust_last is not None:
-                    shift = ROBUST_WEIGHT * (_robust_level(x, robust_last) - res["mean"])
+                if STEADY_LEVEL and steady_last is not None:
+                    shift = STEADY_WEIGHT * (_steady_level(x, steady_last) - res["mean"])
                     res = {k: v + shift for k, v in res.items()}
-                    names.append("robust")
+                    names.append("steady")
                 if WINDOW_MEMBER:  # moves point and intervals alike on the log scale
                     wa = WindowAverage(window_size=min(WINDOW_MONTHS, len(x))).forecast(y=x, h=h)[
                         "mean"
@@ -545,7 +555,7 @@ def forecast_series(
     prof, beta = _seasonal_model(idx, z, calendar=series.measure not in NO_CALENDAR_MEASURES)
     d = z - prof[idx % 12] - calendar_regressors(idx) @ beta
     x, calm = _level_history(idx, d)
-    f, name = _level_forecast(x, horizon, lv, o if calm else None)
+    f, name = _level_forecast(x, horizon, lv, o if calm or not STEADY_CALM_ONLY else None)
     fut = prof[fidx % 12] + calendar_regressors(fidx) @ beta
     # Guard against a runaway fit (a level jump read as a trend): no month above
     # GUARD x the largest count of the last 36 months.
