@@ -77,6 +77,11 @@ _PROFILE_DISTORTED_LAST = date(2022, 10, 1)
 #: Recent clean calendar years averaged into the seasonal profile (assumption: 5 years
 #: balance noise against a changing shape; see docs/forecasts.md).
 PROFILE_YEARS = 5
+#: Trim the profile: with 3 or more clean years, each month's effect is the mean of the
+#: middle years (that month's highest and lowest year dropped; the median of 3), for
+#: robustness to a misreported month.  Neutral on the backtests of the busiest ports
+#: (docs/validation-forecast.md, ablations).
+PROFILE_TRIM = True
 #: Recent clean calendar years used to fit the calendar (working-day, Easter) effects.
 CALENDAR_YEARS = 8
 #: Fit calendar effects (weekday mix, February length, Easter); off only in ablations.
@@ -161,7 +166,8 @@ class MonthlyForecast:
     origin
         Last month of history used (the forecast starts the month after).
     model
-        What produced it (``"ets+theta"``, ``"ets"``, ``"naive"``, ``"zero"``...).
+        What produced it (``"ets+ses"``, ``"ets+ses+steady"``, ``"naive"``,
+        ``"seasonal-naive"``, ``"zero"``).
     points
         One :class:`ForecastPoint` per month ahead.
     """
@@ -274,7 +280,8 @@ def _seasonal_model(
     The calendar coefficients (see :func:`calendar_regressors`) are fitted by least
     squares with year and month effects on up to ``CALENDAR_YEARS`` recent clean years;
     the month effects are then the mean, over the ``PROFILE_YEARS`` most recent clean
-    years, of each month's deviation from its year's mean, net of the calendar.  With no
+    years (trimmed, see ``PROFILE_TRIM``), of each month's deviation from its year's
+    mean, net of the calendar.  With no
     clean year both are zero; with fewer than 3, or ``calendar`` false, the calendar
     coefficients are zero.
     """
@@ -293,9 +300,12 @@ def _seasonal_model(
         a = np.column_stack([dummies, x])
         coef, *_ = np.linalg.lstsq(a, r, rcond=None)
         beta = coef[12:]
-    prof = np.mean(
-        [b - x @ beta for b, x in list(zip(blocks, xs, strict=True))[-PROFILE_YEARS:]], axis=0
-    )
+    years = np.array([b - x @ beta for b, x in list(zip(blocks, xs, strict=True))[-PROFILE_YEARS:]])
+    if PROFILE_TRIM and len(years) >= 3:
+        # Each month's highest and lowest year are dropped: one glitch (a count of 24 in
+        # a month of 2,000) must not bend that month's effect for years.
+        years = np.sort(years, axis=0)[1:-1]
+    prof = years.mean(axis=0)
     return prof - prof.mean(), beta
 
 
