@@ -1,14 +1,15 @@
 """Monthly traffic forecasts per port and measure (BTS counts), 1-24 months ahead.
 
 Method (see ``docs/forecasts.md``): on the log scale, ``log1p(count)`` is split into a
-**seasonal profile** (month-of-year effects from recent clean calendar years, pre-2020
-years included), **calendar effects** (weekday mix, February length, Easter; fitted by
-least squares) and a **deseasonalised level**.  The level is forecast by two
-statsforecast models averaged (AutoETS with no or a damped trend, and a level-only
-AutoETS); the COVID closure (2020-03 to 2021-11) is removed from the level history, and
-the level is fitted on the months after the closure once there are enough of them, so
-the 2019 level never anchors a post-2021 forecast while the pre-2020 shape still informs
-the seasons.  Prediction intervals are the models' own (additive on the log scale)
+**seasonal profile** (trimmed mean of month-of-year effects from recent clean calendar
+years, pre-2020 years included), **calendar effects** (weekday mix, February length,
+Easter; fitted by least squares; not for personal vehicles) and a **deseasonalised
+level**.  The level is forecast by two statsforecast models averaged (AutoETS with no or
+a damped trend, and a level-only AutoETS), averaged in calm regimes with a steady
+exponentially weighted level; the COVID closure (2020-03 to 2021-11) is removed from the
+level history, and the level is fitted on the months after the closure once there are
+enough of them, so the 2019 level never anchors a post-2021 forecast while the pre-2020
+shape still informs the seasons.  Prediction intervals are the models' own (additive on the log scale)
 carried back with ``expm1``: asymmetric in counts and never negative.  Sparse, small or
 short series take a seasonal-naive path; inactive ones are forecast as 0.
 """
@@ -88,8 +89,8 @@ CALENDAR_YEARS = 8
 CALENDAR = True
 #: Measures modelled without calendar effects.  Per-port weekday and Easter effects of
 #: personal vehicles are mostly fitted noise: without them the 2015-2017 selection
-#: origins score 5.5 % instead of 5.8 % MdAPE (docs/validation-forecast.md, ablations);
-#: trucks keep them (3.5 % without, 2.9 % with).
+#: origins score 5.2 % instead of 5.5 % MdAPE (docs/validation-forecast.md, ablations);
+#: trucks keep them (3.5 % without, 2.8 % with).
 NO_CALENDAR_MEASURES = frozenset({"Personal Vehicles"})
 #: Count fixed-date holidays that fall on a weekday as a calendar regressor.  Off: tried
 #: and rejected (no gain on the selection origins; docs/validation-forecast.md).
@@ -281,9 +282,8 @@ def _seasonal_model(
     squares with year and month effects on up to ``CALENDAR_YEARS`` recent clean years;
     the month effects are then the mean, over the ``PROFILE_YEARS`` most recent clean
     years (trimmed, see ``PROFILE_TRIM``), of each month's deviation from its year's
-    mean, net of the calendar.  With no
-    clean year both are zero; with fewer than 3, or ``calendar`` false, the calendar
-    coefficients are zero.
+    mean, net of the calendar.  With no clean year both are zero; with fewer than 3, or
+    ``calendar`` false, the calendar coefficients are zero.
     """
     starts = _clean_years(idx, z)
     beta = np.zeros(_calendar_table().shape[1])
