@@ -481,10 +481,11 @@ def main() -> int:
         "reported as they came (held out), and the 2022+ origins were only checked not to "
         "get worse. Tried on 2015-2017 and rejected (no gain, or worse): the border-wide "
         "(or the port's own) trailing 12-month growth carried forward, damped or not (PV "
-        "worse: the 2015 fall of the Canadian dollar did not repeat in 2016); port levels "
+        "worse: the border's 11 % fall of 2015 slowed to 4 % in 2016 and 2 % in 2017); "
+        "port levels "
         "as the border total's forecast plus the port's recent offset; calendar effects "
         "fitted on the border total and shared by the ports; other Easter regressors (Good "
-        "Friday to Easter Monday, the week before Easter); median or trimmed profiles and "
+        "Friday to Easter Monday, the week before Easter); median profiles and "
         "4, 6 or 7 profile years; a combination with seasonal naive; shorter or longer "
         "level windows (48-120 months); proportional reconciliation to the total's own "
         "forecast (below). They moved the 2015-2017 PV ratio by at most 0.01-0.02 or made "
@@ -510,9 +511,10 @@ def main() -> int:
         "For each (origin, forecast month), the median log error over the 15 ports is the "
         "part every busy port shares (the exchange rate, weather over a region, a level "
         "change of the whole border); removing it leaves each port's own error. The border-"
-        "wide part is what keeps personal vehicles from the goal before 2020, and no port "
-        "model can forecast it from the counts alone: the border total's own forecast is no "
-        "better than the sum of the ports (see the hierarchy below).",
+        "wide part is most of what keeps personal vehicles from the goal before 2020 (on the "
+        "quiet 2018-19 origins even the ports' own errors alone would sit just above it), "
+        "and no port model can forecast it from the counts alone: the border total's own "
+        "forecast is no better than the sum of the ports (see the hierarchy below).",
         "",
         *common,
         "",
