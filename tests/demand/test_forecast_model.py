@@ -260,3 +260,24 @@ def test_one_misreported_month_does_not_bend_the_profile() -> None:
     f = forecast_series(MonthlySeries("9999", "Personal Vehicles", start, vals), 12)
     ratio = np.array([p.value for p in f.points]) / (10_000.0 * SEASON)
     np.testing.assert_allclose(ratio / ratio.mean(), 1.0, rtol=0.01)
+
+
+def test_detrending_option_removes_a_steady_trend_from_the_profile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import borderflow.demand._forecast as impl
+
+    # A log level falling 12 % a year, steadily, times exact seasonality: each calendar
+    # year's deviations from its mean carry +-5.5 % of trend (January high, December
+    # low).  With PROFILE_DETREND (an ablation option) the profile is the true one for
+    # the middle years; without it the January-December gap is off by the trend.
+    start, end = date(2010, 1, 1), date(2018, 12, 1)
+    i = _mi(start) + np.arange(_mi(end) - _mi(start) + 1)
+    z = np.log(SEASON[i % 12]) - 0.12 * (i - i[0]) / 12.0
+    truth = np.log(SEASON) - np.log(SEASON).mean()
+    plain, _ = impl._seasonal_model(i, z, calendar=False)
+    monkeypatch.setattr(impl, "PROFILE_DETREND", True)
+    monkeypatch.setattr(impl, "PROFILE_TRIM", False)  # edge years keep a flat side
+    detr, _ = impl._seasonal_model(i, z, calendar=False)
+    assert (plain[0] - plain[11]) - (truth[0] - truth[11]) == pytest.approx(0.11, abs=0.01)
+    assert np.abs(detr - truth).max() < 0.5 * np.abs(plain - truth).max()
