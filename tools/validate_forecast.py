@@ -50,13 +50,22 @@ OUT = ROOT / "docs" / "validation-forecast.md"
 IMG = ROOT / "docs" / "img"
 
 # Origin sets.  The model's choices (profile years, calendar regressors, level models)
-# were made on PRE (every third month) and DEV only; HELD is reported as it came.
+# were made on PRE15 (and, before, on every third PRE month) and DEV only; PRE18 and
+# HELD are reported as they came.
 SETS: dict[str, tuple[str, tuple[date, ...]]] = {
     "fixed-2017-12": ("fixed origin 2017-12 (test: 2018)", (date(2017, 12, 1),)),
     "fixed-2023-02": ("fixed origin 2023-02 (test: 2023-03 to 2024-02)", (date(2023, 2, 1),)),
     "pre": (
         "rolling 2015-01 to 2019-02 (50 origins, targets to 2020-02)",
         monthly_origins(date(2015, 1, 1), date(2019, 2, 1)),
+    ),
+    "pre15": (
+        "rolling 2015-01 to 2017-12 (36 origins; used to choose)",
+        monthly_origins(date(2015, 1, 1), date(2017, 12, 1)),
+    ),
+    "pre18": (
+        "rolling 2018-01 to 2019-02 (14 origins; held out)",
+        monthly_origins(date(2018, 1, 1), date(2019, 2, 1)),
     ),
     "dev": (
         "rolling 2022-01 to 2022-06 (6 origins; used to choose)",
@@ -99,6 +108,43 @@ def score_table(res: dict[str, BacktestResult]) -> list[str]:
     return lines
 
 
+def common_error_table(res: dict[str, BacktestResult]) -> list[str]:
+    """How much of the model's error is shared by every busy port in the same month.
+
+    For each (origin, forecast month), the median log error over the 15 ports is the
+    border-wide part (exchange rate, weather, a holiday moving, a level change of the
+    whole border); removing it leaves each port's own error.
+    """
+    lines = [
+        "| origins | measure | MdAPE model | seasonal naive | model / naive "
+        "| MdAPE without the border-wide part | its ratio to naive |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for key in ("pre", "pre15", "pre18"):
+        r = res[key]
+        for m in MEASURES:
+            rows = [x for x in r.select(m) if x.actual > 0 and x.model > 0]
+            groups: dict[tuple[date, date], list[float]] = {}
+            for x in rows:
+                groups.setdefault((x.origin, x.month), []).append(np.log(x.model / x.actual))
+            common = {k: float(np.median(v)) for k, v in groups.items()}
+            own = float(
+                np.median(
+                    [
+                        abs(np.expm1(np.log(x.model / x.actual) - common[(x.origin, x.month)]))
+                        for x in rows
+                    ]
+                )
+                * 100
+            )
+            md, nv = r.mdape("model", m), r.mdape("seasonal_naive", m)
+            lines.append(
+                f"| {SETS[key][0]} | {m} | {fmt(md)} | {fmt(nv)} | {fmt(md / nv, 2)} | "
+                f"{fmt(own)} | {fmt(own / nv, 2)} |"
+            )
+    return lines
+
+
 def mase_table(con: object, res: dict[str, BacktestResult]) -> list[str]:
     names = dict(
         con.execute(  # type: ignore[attr-defined]
@@ -124,10 +170,33 @@ def mase_table(con: object, res: dict[str, BacktestResult]) -> list[str]:
     return lines
 
 
+#: The settings of the model before the 2015-2019 work (calendar effects for personal
+#: vehicles, no steady level, untrimmed profile), for the before/after table.
+BEFORE: dict[str, object] = {
+    "NO_CALENDAR_MEASURES": frozenset(),
+    "STEADY_LEVEL": False,
+    "PROFILE_TRIM": False,
+}
+
+
 ABLATIONS: tuple[tuple[str, dict[str, object]], ...] = (
     ("final model", {}),
+    (
+        "calendar effects for personal vehicles too (the model before)",
+        {"NO_CALENDAR_MEASURES": frozenset()},
+    ),
+    ("no steady level (ETS pair alone, the model before)", {"STEADY_LEVEL": False}),
+    ("untrimmed profile (mean of the 5 years, the model before)", {"PROFILE_TRIM": False}),
+    ("all three as before (the model before the 2015-2019 work)", BEFORE),
+    ("steady level also across the closure and reopening", {"STEADY_CALM_ONLY": False}),
+    (
+        "steady level with month weights (storm months count less)",
+        {"STEADY_MONTH_WEIGHTS": True},
+    ),
+    ("steady level weight 1 (no ETS pair in the point forecast)", {"STEADY_WEIGHT": 1.0}),
     ("no calendar effects", {"CALENDAR": False}),
     ("3 profile years instead of 5", {"PROFILE_YEARS": 3}),
+    ("profile years detrended (trend between adjacent year means)", {"PROFILE_DETREND": True}),
     ("+ fixed-date holidays on weekdays as a calendar regressor", {"HOLIDAYS": True}),
     ("+ 12-month window average as a third level member", {"WINDOW_MEMBER": True}),
     (
@@ -139,12 +208,46 @@ ABLATIONS: tuple[tuple[str, dict[str, object]], ...] = (
 )
 
 
+def before_after_table(con: object, res: dict[str, BacktestResult]) -> list[str]:
+    """Model / naive and 80 % coverage of the previous model next to the current one."""
+    import borderflow.demand._forecast as impl
+
+    saved = {k: getattr(impl, k) for k in BEFORE}
+    for k, v in BEFORE.items():
+        setattr(impl, k, v)
+    try:
+        old = {key: backtest(con, MEASURES, origins) for key, (_, origins) in SETS.items()}
+    finally:
+        for k, v in saved.items():
+            setattr(impl, k, v)
+    old["post"] = BacktestResult(old["dev"].rows + old["held"].rows)
+    labels = {k: label for k, (label, _) in SETS.items()}
+    labels["post"] = "rolling 2022-01 to 2023-02 (all 14 post-closure origins)"
+    lines = [
+        "| origins | measure | MdAPE before / now | model / naive before / now "
+        "| 80% cov. before / now |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for key, label in labels.items():
+        for m in MEASURES:
+            b, n = old[key], res[key]
+            rb = b.mdape("model", m) / b.mdape("seasonal_naive", m)
+            rn = n.mdape("model", m) / n.mdape("seasonal_naive", m)
+            lines.append(
+                f"| {label} | {m} | {fmt(b.mdape('model', m))} / {fmt(n.mdape('model', m))} | "
+                f"{fmt(rb, 2)} / {fmt(rn, 2)} | {fmt(b.coverage(80, m), 0)} / "
+                f"{fmt(n.coverage(80, m), 0)} |"
+            )
+    return lines
+
+
 def ablation_table(con: object) -> list[str]:
     """Re-run the rolling backtests with one setting changed at a time."""
     import borderflow.demand._forecast as impl
 
     sets = {
-        "2015-19 (every 3rd origin)": SETS["pre"][1][::3],
+        "2015-17 (choice)": SETS["pre15"][1],
+        "2018-19 (held out)": SETS["pre18"][1],
         "2022 H1": SETS["dev"][1],
         "2022-07..2023-02 (held out)": SETS["held"][1],
     }
@@ -174,7 +277,14 @@ def ablation_table(con: object) -> list[str]:
 
 
 def border_table(con: object) -> list[str]:
-    """Bottom-up border totals (sum of every port's forecast) against the actual total."""
+    """Border totals and a top-down reconciliation, against what came.
+
+    For each origin: the border total forecast as the sum of every port's forecast
+    (bottom-up, what borderflow reports) and as the model applied to the total series
+    itself; and the 15 busiest ports' forecasts as they are (bottom-up) and scaled, month
+    by month, so that all ports add up to the total's own forecast (proportional
+    top-down reconciliation).
+    """
     from borderflow.demand import forecast_all
 
     totals = {
@@ -185,35 +295,89 @@ def border_table(con: object) -> list[str]:
             [list(MEASURES)],
         ).fetchall()
     }
+    _, raw = load_series(con, measures=list(MEASURES), fill_zeros=False)
+    actual = {(s.port_code, s.measure): s for s in raw}
+    top = {m: set(busiest_ports(con, m)) for m in MEASURES}
+
+    def mi(d: date) -> int:
+        return d.year * 12 + d.month - 1
+
+    def total_series(m: str, origin: date) -> MonthlySeries:
+        first = min(mo for mm, mo in totals if mm == m)
+        n = mi(origin) - mi(first) + 1
+        vals = np.array(
+            [
+                totals[(m, date((mi(first) + k) // 12, (mi(first) + k) % 12 + 1, 1))]
+                for k in range(n)
+            ]
+        )
+        return MonthlySeries("total", m, first, vals)
+
     sets = {
         "2015-19 (every 3rd origin)": SETS["pre"][1][::3],
         "2022-01..2023-02 (14 origins)": SETS["dev"][1] + SETS["held"][1],
     }
-    lines = [
-        "| origins | measure | months scored | MdAPE sum of ports | seasonal naive of the total |",
-        "|---|---|---:|---:|---:|",
+    tot_lines = [
+        "| origins | measure | months scored | sum of ports | model of the total "
+        "| seasonal naive of the total |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    port_lines = [
+        "| origins | measure | rows | bottom-up (as reported) | reconciled to the total "
+        "| seasonal naive |",
+        "|---|---|---:|---:|---:|---:|",
     ]
     for label, origins in sets.items():
-        ape: dict[str, tuple[list[float], list[float]]] = {m: ([], []) for m in MEASURES}
+        ape: dict[str, tuple[list[float], ...]] = {m: ([], [], []) for m in MEASURES}
+        pape: dict[str, tuple[list[float], ...]] = {m: ([], [], []) for m in MEASURES}
         for o in origins:
             _, fcs = forecast_all(con, 12, as_of=o, measures=list(MEASURES))
             for m in MEASURES:
+                own = forecast_series(total_series(m, o), 12)
+                ports = [f for f in fcs if f.measure == m]
+                sums = [sum(f.points[k].value for f in ports) for k in range(12)]
                 for k in range(12):
                     month = fcs[0].points[k].month
                     if (m, month) not in totals:
                         continue
-                    fc = sum(f.points[k].value for f in fcs if f.measure == m)
                     naive = totals[(m, date(month.year - 1, month.month, 1))]
                     act = totals[(m, month)]
-                    ape[m][0].append(abs(fc - act) / act * 100)
-                    ape[m][1].append(abs(naive - act) / act * 100)
+                    for lst, fc in zip(ape[m], (sums[k], own.points[k].value, naive), strict=True):
+                        lst.append(abs(fc - act) / act * 100)
+                for f in ports:
+                    if f.port_code not in top[m]:
+                        continue
+                    s = actual[(f.port_code, m)]
+                    for k, pt in enumerate(f.points):
+                        j = mi(pt.month) - mi(s.start)
+                        if j >= len(s.values) or not s.values[j] > 0:
+                            continue
+                        lag = j - 12
+                        while lag >= 0 and np.isnan(s.values[lag]):
+                            lag -= 12
+                        a = float(s.values[j])
+                        rec = pt.value * own.points[k].value / sums[k] if sums[k] > 0 else pt.value
+                        naive_p = float(s.values[lag]) if lag >= 0 else 0.0
+                        for lst, fc in zip(pape[m], (pt.value, rec, naive_p), strict=True):
+                            lst.append(abs(fc - a) / a * 100)
         for m in MEASURES:
-            a, b = ape[m]
-            lines.append(
-                f"| {label} | {m} | {len(a)} | {fmt(float(np.median(a)))} | "
-                f"{fmt(float(np.median(b)))} |"
+            a, b_, c = (float(np.median(x)) for x in ape[m])
+            tot_lines.append(
+                f"| {label} | {m} | {len(ape[m][0])} | {fmt(a)} | {fmt(b_)} | {fmt(c)} |"
             )
-    return lines
+            a, b_, c = (float(np.median(x)) for x in pape[m])
+            port_lines.append(
+                f"| {label} | {m} | {len(pape[m][0]):,} | {fmt(a)} | {fmt(b_)} | {fmt(c)} |"
+            )
+    return [
+        *tot_lines,
+        "",
+        "The 15 busiest ports (MdAPE [%]), as reported and after scaling every port of the "
+        "measure, month by month, by (the total's own forecast) / (the sum of the ports' "
+        "forecasts):",
+        "",
+        *port_lines,
+    ]
 
 
 def bar_chart(res: dict[str, BacktestResult], path: Path) -> None:
@@ -277,6 +441,9 @@ def main() -> int:
             con, "3801", "Trucks", date(2023, 2, 1), IMG / "forecast-detroit-trucks-2023.png"
         )
         mase = mase_table(con, res)
+        common = common_error_table(res)
+        print("before/after ...", file=sys.stderr, flush=True)
+        before = before_after_table(con, res)
         print("border totals ...", file=sys.stderr, flush=True)
         border = border_table(con)
         print("ablations ...", file=sys.stderr, flush=True)
@@ -297,22 +464,65 @@ def main() -> int:
         "year. MdAPE = median absolute percentage error over all (port, origin, month ahead); "
         "the goal is model / naive <= 0.75 (bold when met) and 80 % coverage within 70-90 %.",
         "",
-        "**Honesty about choices.** The settings (5 profile years, calendar regressors, the "
-        "ETS pair for the level) were chosen on the 2015-2018 origins (every third month) "
-        "and on the 2022-01..2022-06 origins. The 2022-07..2023-02 origins are reported as "
-        "they came. Changed after seeing them: (1) the level history starts after "
-        "Canada's entry requirements ended (2022-10) once 12 such months exist (it affects no "
-        "origin scored here: the first it applies to is 2023-10); (2) the 12-month "
-        "window-average member, which the selection origins favoured, was dropped because "
-        "it lags a level that is still moving (held-out PV 15.1 % instead of 10.2 %, see "
-        "the ablations); (3) after inspecting the `--all` output for every series, "
-        "unreported months became BTS zeros where the port reported, sparse or small "
-        "series take a seasonal-naive path and a guard caps runaway fits; the model scores "
-        "here are the same before and after these (the 15 busiest series are regular).",
+        "**Honesty about choices.** The first settings (5 profile years, calendar "
+        "regressors, the ETS pair for the level) were chosen on the 2015-2018 origins (every "
+        "third month) and on the 2022-01..2022-06 origins; the 2022-07..2023-02 origins were "
+        "reported as they came. Changed after seeing them: (1) the level history starts "
+        "after Canada's entry requirements ended (2022-10) once 12 such months exist (it "
+        "affects no origin scored here: the first it applies to is 2023-10); (2) the "
+        "12-month window-average member, which the selection origins favoured, was dropped "
+        "because it lags a level that is still moving (see the ablations); (3) after "
+        "inspecting the `--all` output for every series, unreported months became BTS zeros "
+        "where the port reported, sparse or small series take a seasonal-naive path and a "
+        "guard caps runaway fits (the 15 busiest series are regular: no score here moved). "
+        "**Second round (the 2015-2019 goal):** the two changes since, no calendar effects "
+        "for personal vehicles and the steady level averaged with the ETS pair in calm "
+        "regimes, and their settings (decay 0.7, weight 0.5, month weights off) were chosen "
+        "on the 36 origins 2015-01..2017-12 only; the 14 origins 2018-01..2019-02 are "
+        "reported as they came (held out), and the 2022+ origins were only checked not to "
+        "get worse. Tried on 2015-2017 and rejected (no gain, or worse): the border-wide "
+        "(or the port's own) trailing 12-month growth carried forward, damped or not (PV "
+        "worse: the border's 11 % fall of 2015 slowed to 4 % in 2016 and 2 % in 2017); "
+        "port levels "
+        "as the border total's forecast plus the port's recent offset; calendar effects "
+        "fitted on the border total and shared by the ports; other Easter regressors (Good "
+        "Friday to Easter Monday, the week before Easter); median profiles and "
+        "4, 6 or 7 profile years; a combination with seasonal naive; a seasonal AutoETS "
+        "(additive season, fitted on the log counts) as a third member; shorter or longer "
+        "level windows (48-120 months); proportional reconciliation to the total's own "
+        "forecast (below). They moved the 2015-2017 PV ratio by at most 0.01-0.02 or made "
+        "it worse. One more, removing each profile year's within-year trend, improved the "
+        "2015-2017 origins (see the ablations) and would have been chosen on them alone; "
+        "it is rejected because the 2018-19 origins (looked at for this decision, so not "
+        "strictly held out for it) and the fixed 2017-12 origin got worse. "
+        "**Added after inspecting the `--all` output** from the last month: the "
+        "trimmed profile (each month's highest and lowest clean year dropped), because one "
+        "misreported month (port 3814, personal vehicles: 24 in 2019-02, between 1,829 in "
+        "January and 2,608 in March) bent that month's effect and sent the forecast to "
+        "the guard; it is neutral on the scores here (see the ablations).",
         "",
         "## Scores",
         "",
         *score_table(res),
+        "",
+        "### Before and after the 2015-2019 work",
+        "",
+        "The previous model (calendar effects for personal vehicles too, no steady level, "
+        "untrimmed profile) next to the current one, same origins and ports.",
+        "",
+        *before,
+        "",
+        "### What is left: the border-wide error",
+        "",
+        "For each (origin, forecast month), the median log error over the 15 ports is the "
+        "part every busy port shares (the exchange rate, weather over a region, a level "
+        "change of the whole border); removing it leaves each port's own error. The border-"
+        "wide part is most of what keeps personal vehicles from the goal before 2020 (on the "
+        "quiet 2018-19 origins even the ports' own errors alone would sit just above it), "
+        "and no port model can forecast it from the counts alone: the border total's own "
+        "forecast is no better than the sum of the ports (see the hierarchy below).",
+        "",
+        *common,
         "",
         "![MdAPE by period and method](img/forecast-backtest-mdape.png)",
         "",
@@ -326,7 +536,8 @@ def main() -> int:
         "",
         "The border total is the sum of every U.S.-Canada port's forecast (bottom-up, so "
         "ports add up to the border by construction), scored against the reported total "
-        "[%]. Totals are smoother than ports, so errors are smaller for both methods.",
+        "next to the same model fitted to the total series itself (MdAPE [%]). Totals are "
+        "smoother than ports, so errors are smaller for every method.",
         "",
         *border,
         "",

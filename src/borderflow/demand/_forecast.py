@@ -1,16 +1,17 @@
 """Monthly traffic forecasts per port and measure (BTS counts), 1-24 months ahead.
 
 Method (see ``docs/forecasts.md``): on the log scale, ``log1p(count)`` is split into a
-**seasonal profile** (month-of-year effects from recent clean calendar years, pre-2020
-years included), **calendar effects** (weekday mix, February length, Easter; fitted by
-least squares) and a **deseasonalised level**.  The level is forecast by two
-statsforecast models averaged (AutoETS with no or a damped trend, and a level-only
-AutoETS); the COVID closure (2020-03 to 2021-11) is removed from the level history, and
-the level is fitted on the months after the closure once there are enough of them, so
-the 2019 level never anchors a post-2021 forecast while the pre-2020 shape still informs
-the seasons.  Prediction intervals are the models' own (additive on the log scale)
-carried back with ``expm1``: asymmetric in counts and never negative.  Sparse, small or
-short series take a seasonal-naive path; inactive ones are forecast as 0.
+**seasonal profile** (trimmed mean of month-of-year effects from recent clean calendar
+years, pre-2020 years included), **calendar effects** (weekday mix, February length,
+Easter; fitted by least squares; not for personal vehicles) and a **deseasonalised
+level**.  The level is forecast by two statsforecast models averaged (AutoETS with no or
+a damped trend, and a level-only AutoETS), averaged in calm regimes with a steady
+exponentially weighted level; the COVID closure (2020-03 to 2021-11) is removed from the
+level history, and the level is fitted on the months after the closure once there are
+enough of them, so the 2019 level never anchors a post-2021 forecast while the pre-2020
+shape still informs the seasons.  Prediction intervals are the models' own (additive on
+the log scale) carried back with ``expm1``: asymmetric in counts and never negative.
+Sparse, small or short series take a seasonal-naive path; inactive ones are forecast as 0.
 """
 
 from __future__ import annotations
@@ -77,10 +78,25 @@ _PROFILE_DISTORTED_LAST = date(2022, 10, 1)
 #: Recent clean calendar years averaged into the seasonal profile (assumption: 5 years
 #: balance noise against a changing shape; see docs/forecasts.md).
 PROFILE_YEARS = 5
+#: Trim the profile: with 3 or more clean years, each month's effect is the mean of the
+#: middle years (that month's highest and lowest year dropped; the median of 3), for
+#: robustness to a misreported month.  Neutral on the backtests of the busiest ports
+#: (docs/validation-forecast.md, ablations).
+PROFILE_TRIM = True
+#: Remove each profile year's within-year trend (piecewise linear through adjacent clean
+#: year means) before averaging: a year that fell 11 % leaks +-5 % into January and
+#: December.  Off: tried and rejected; it helped the 2015-2017 origins but not the
+#: 2018-19 ones or the fixed 2017-12 origin (docs/validation-forecast.md, ablations).
+PROFILE_DETREND = False
 #: Recent clean calendar years used to fit the calendar (working-day, Easter) effects.
 CALENDAR_YEARS = 8
 #: Fit calendar effects (weekday mix, February length, Easter); off only in ablations.
 CALENDAR = True
+#: Measures modelled without calendar effects.  Per-port weekday and Easter effects of
+#: personal vehicles are mostly fitted noise: without them the 2015-2017 selection
+#: origins score 5.2 % instead of 5.5 % MdAPE (docs/validation-forecast.md, ablations);
+#: trucks keep them (3.5 % without, 2.8 % with).
+NO_CALENDAR_MEASURES = frozenset({"Personal Vehicles"})
 #: Count fixed-date holidays that fall on a weekday as a calendar regressor.  Off: tried
 #: and rejected (no gain on the selection origins; docs/validation-forecast.md).
 HOLIDAYS = False
@@ -89,6 +105,23 @@ HOLIDAYS = False
 WINDOW_MEMBER = False
 #: Months averaged by that window member.
 WINDOW_MONTHS = 12
+#: Average a steady level (see :func:`_steady_level`) with the ETS pair when the level
+#: history is one calm regime (all before 2020-03, or all after 2022-10).
+STEADY_LEVEL = True
+#: Monthly decay of the steady level's weights (0.7, i.e. simple exponential smoothing
+#: with a fixed alpha of 0.3: half the weight on the last 2 months).  Chosen on the
+#: 2015-2017 origins; 0.6 and 0.8 scored within 0.1 point.  An assumption, not a
+#: published figure.
+STEADY_DECAY = 0.7
+#: Weight of the steady level in that average (the ETS pair keeps the rest).
+STEADY_WEIGHT = 0.5
+#: Use the steady level in calm regimes only (off only in ablations: during the 2022
+#: reopening the monthly level steps were real and a smoothed level lags them).
+STEADY_CALM_ONLY = True
+#: Also weight months by the inverse variance of their calendar month (storm months
+#: count less).  Off: tried and rejected (no gain on the selection origins once personal
+#: vehicles have no calendar effects; docs/validation-forecast.md, ablations).
+STEADY_MONTH_WEIGHTS = False
 #: Months of level history given to the level models (8 years).
 LEVEL_WINDOW = 96
 #: Post-closure months needed before the level models use only post-closure history.
@@ -139,7 +172,8 @@ class MonthlyForecast:
     origin
         Last month of history used (the forecast starts the month after).
     model
-        What produced it (``"ets+theta"``, ``"ets"``, ``"naive"``, ``"zero"``...).
+        What produced it (``"ets+ses"``, ``"ets+ses+steady"``, ``"naive"``,
+        ``"seasonal-naive"``, ``"zero"``).
     points
         One :class:`ForecastPoint` per month ahead.
     """
@@ -244,22 +278,27 @@ def _clean_years(idx: npt.NDArray[np.int64], z: FloatArray) -> list[int]:
     return out
 
 
-def _seasonal_model(idx: npt.NDArray[np.int64], z: FloatArray) -> tuple[FloatArray, FloatArray]:
+def _seasonal_model(
+    idx: npt.NDArray[np.int64], z: FloatArray, calendar: bool = True
+) -> tuple[FloatArray, FloatArray]:
     """Month-of-year effects and calendar coefficients on the log scale.
 
     The calendar coefficients (see :func:`calendar_regressors`) are fitted by least
     squares with year and month effects on up to ``CALENDAR_YEARS`` recent clean years;
     the month effects are then the mean, over the ``PROFILE_YEARS`` most recent clean
-    years, of each month's deviation from its year's mean, net of the calendar.  With no
-    clean year both are zero; with fewer than 3 the calendar coefficients are zero.
+    years (trimmed, see ``PROFILE_TRIM``), of each month's deviation from its year's
+    mean, net of the calendar.  With no clean year both are zero; with fewer than 3, or
+    ``calendar`` false, the calendar coefficients are zero.
     """
     starts = _clean_years(idx, z)
     beta = np.zeros(_calendar_table().shape[1])
     if not starts:
         return np.zeros(12), beta
     blocks = [z[k : k + 12] - z[k : k + 12].mean() for k in starts]
+    if PROFILE_DETREND:
+        blocks = _detrended(idx, z, starts, blocks)
     xs = [calendar_regressors(idx[k : k + 12]) for k in starts]
-    if CALENDAR and len(starts) >= 3:
+    if CALENDAR and calendar and len(starts) >= 3:
         use = slice(-CALENDAR_YEARS, None)
         r = np.concatenate(blocks[use])
         x = np.concatenate(xs[use])
@@ -268,20 +307,45 @@ def _seasonal_model(idx: npt.NDArray[np.int64], z: FloatArray) -> tuple[FloatArr
         a = np.column_stack([dummies, x])
         coef, *_ = np.linalg.lstsq(a, r, rcond=None)
         beta = coef[12:]
-    prof = np.mean(
-        [b - x @ beta for b, x in list(zip(blocks, xs, strict=True))[-PROFILE_YEARS:]], axis=0
-    )
+    years = np.array([b - x @ beta for b, x in list(zip(blocks, xs, strict=True))[-PROFILE_YEARS:]])
+    if PROFILE_TRIM and len(years) >= 3:
+        # Each month's highest and lowest year are dropped: one glitch (a count of 24 in
+        # a month of 2,000) must not bend that month's effect for years.
+        years = np.sort(years, axis=0)[1:-1]
+    prof = years.mean(axis=0)
     return prof - prof.mean(), beta
 
 
-def _level_history(idx: npt.NDArray[np.int64], d: FloatArray) -> FloatArray:
-    """Return the deseasonalised log series the level models see.
+def _detrended(
+    idx: npt.NDArray[np.int64], z: FloatArray, starts: list[int], blocks: list[FloatArray]
+) -> list[FloatArray]:
+    """Remove from each year's deviations the trend between adjacent clean year means.
+
+    The level inside a year is taken as piecewise linear through the year means (placed
+    mid-year); a side without an adjacent clean year is flat.  Only with
+    ``PROFILE_DETREND`` (an ablation: rejected, see its comment).
+    """
+    means = {int(idx[k]) // 12: float(z[k : k + 12].mean()) for k in starts}
+    pos = (np.arange(12) - 5.5) / 12.0
+    out = []
+    for k, b in zip(starts, blocks, strict=True):
+        y = int(idx[k]) // 12
+        lo = means[y] - means[y - 1] if y - 1 in means else 0.0
+        hi = means[y + 1] - means[y] if y + 1 in means else 0.0
+        out.append(b - np.where(pos < 0, pos * lo, pos * hi))
+    return out
+
+
+def _level_history(idx: npt.NDArray[np.int64], d: FloatArray) -> tuple[FloatArray, bool]:
+    """Return the deseasonalised log series the level models see, and whether it is calm.
 
     Drops the COVID closure; once ``POST_COVID_MIN`` months after the end of Canada's
     entry requirements (2022-10) exist, only those are kept, else once as many months
     after the closure exist, only those (the 2019 level says little about the post-2021
     one, and the 2022 reopening steps would read as noise and widen the intervals).
     Gaps (months BTS did not report) are filled by linear interpolation on the log scale.
+    *Calm*: the kept months are consecutive and none lies in 2020-03..2022-10 (the
+    closure and the reopening, whose level steps are signal, not noise).
     """
     keep = (idx < _COVID[0]) | (idx > _COVID[1])
     for after in (_DISTORTED[1], _COVID[1]):
@@ -290,22 +354,57 @@ def _level_history(idx: npt.NDArray[np.int64], d: FloatArray) -> FloatArray:
             keep &= post
             break
     x = d[keep][-LEVEL_WINDOW:]
+    months = idx[keep][-LEVEL_WINDOW:]
     ok = ~np.isnan(x)
     if not ok.any():
-        return x[:0]
+        return x[:0], False
     first = int(np.argmax(ok))
-    x = x[first:]
-    ok = ok[first:]
+    x, months, ok = x[first:], months[first:], ok[first:]
     if not ok.all():
         pos = np.arange(len(x))
         x = np.interp(pos, pos[ok], x[ok])
-    return x
+    calm = bool(
+        (np.diff(months) == 1).all()
+        and not ((months >= _DISTORTED[0]) & (months <= _DISTORTED[1])).any()
+    )
+    return x, calm
+
+
+def _steady_level(x: FloatArray, last: int) -> float:
+    """Exponentially weighted mean of the last 24 months of a calm history [log count].
+
+    Month ``t`` gets weight ``STEADY_DECAY ** age`` (``x[-1]``, month index ``last``, has
+    age 0): simple exponential smoothing with a fixed smoothing constant.  The ETS pair
+    fits its own, often larger, constant and a damped trend, so after two or three
+    unusual months (a storm, a holiday shifted) it moves further than the level does;
+    averaged with this steady level it moves about half as far.  With
+    ``STEADY_MONTH_WEIGHTS`` the weights are also divided by the relative variance of
+    each calendar month's deviations from a centred 13-month mean of ``x``.
+    """
+    n = min(len(x), 24)
+    months = np.arange(last - len(x) + 1, last + 1)
+    v = np.ones(12)
+    if STEADY_MONTH_WEIGHTS and len(x) >= 36:
+        r = x[6:-6] - np.convolve(x, np.ones(13) / 13.0, mode="valid")
+        moy = months[6:-6] % 12
+        var = np.array([np.mean(r[moy == k] ** 2) for k in range(12)])
+        if (var > 0).all():
+            v = var / var.mean()
+    age = np.arange(n)[::-1].astype(np.float64)
+    w = STEADY_DECAY**age / v[months[-n:] % 12]
+    return float(np.sum(w * x[-n:]) / np.sum(w))
 
 
 def _level_forecast(
-    x: FloatArray, h: int, levels: Sequence[int]
+    x: FloatArray, h: int, levels: Sequence[int], steady_last: int | None = None
 ) -> tuple[dict[str, FloatArray], str]:
-    """Forecast the deseasonalised log level ``h`` months ahead with intervals."""
+    """Forecast the deseasonalised log level ``h`` months ahead with intervals.
+
+    With ``steady_last`` (the month index of ``x[-1]``; given for calm histories only),
+    the point forecast is the average of the ETS pair (weight ``1 - STEADY_WEIGHT``) and
+    the flat :func:`_steady_level` (``STEADY_WEIGHT``); the interval bounds move with
+    it, so their widths stay the pair's.
+    """
     from statsforecast.models import AutoETS, Naive, WindowAverage
 
     lv = sorted(set(int(v) for v in levels))
@@ -330,6 +429,10 @@ def _level_forecast(
                     names.append(name)
             if outs:
                 res = {k: np.mean([o[k] for o in outs], axis=0) for k in outs[0]}
+                if STEADY_LEVEL and steady_last is not None:
+                    shift = STEADY_WEIGHT * (_steady_level(x, steady_last) - res["mean"])
+                    res = {k: v + shift for k, v in res.items()}
+                    names.append("steady")
                 if WINDOW_MEMBER:  # moves point and intervals alike on the log scale
                     wa = WindowAverage(window_size=min(WINDOW_MONTHS, len(x))).forecast(y=x, h=h)[
                         "mean"
@@ -486,10 +589,10 @@ def forecast_series(
         return _small_series_forecast(series, org, idx, vals, fidx)
     # A zero month at a port this busy is a missing report, not traffic: drop it.
     z = np.log1p(np.where(vals > 0, vals, np.nan))
-    prof, beta = _seasonal_model(idx, z)
+    prof, beta = _seasonal_model(idx, z, calendar=series.measure not in NO_CALENDAR_MEASURES)
     d = z - prof[idx % 12] - calendar_regressors(idx) @ beta
-    x = _level_history(idx, d)
-    f, name = _level_forecast(x, horizon, lv)
+    x, calm = _level_history(idx, d)
+    f, name = _level_forecast(x, horizon, lv, o if calm or not STEADY_CALM_ONLY else None)
     fut = prof[fidx % 12] + calendar_regressors(fidx) @ beta
     # Guard against a runaway fit (a level jump read as a trend): no month above
     # GUARD x the largest count of the last 36 months.
