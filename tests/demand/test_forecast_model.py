@@ -192,7 +192,9 @@ def test_level_history_is_calm_only_inside_one_regime() -> None:
     assert calm(date(2019, 6, 1))  # all before the closure
     assert not calm(date(2022, 6, 1))  # 2019 joined to the reopening months
     assert not calm(date(2023, 2, 1))  # post-closure only, but with the 2022 reopening
-    assert calm(date(2024, 2, 1))  # 16 months after 2022-10: those only
+    assert not calm(date(2024, 2, 1))  # 16 months after 2022-10: too short a regime
+    assert not calm(date(2024, 9, 1))  # 23 months
+    assert calm(date(2024, 10, 1))  # 24 months after 2022-10: those only
 
 
 def test_month_weighted_steady_level_moves_a_storm_forecast_toward_the_true_level(

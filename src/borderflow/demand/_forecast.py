@@ -106,7 +106,8 @@ WINDOW_MEMBER = False
 #: Months averaged by that window member.
 WINDOW_MONTHS = 12
 #: Average a steady level (see :func:`_steady_level`) with the ETS pair when the level
-#: history is one calm regime (all before 2020-03, or all after 2022-10).
+#: history is one calm regime (all before 2020-03, or all after 2022-10; at least
+#: ``STEADY_MIN_MONTHS`` months).
 STEADY_LEVEL = True
 #: Monthly decay of the steady level's weights (0.7, i.e. simple exponential smoothing
 #: with a fixed alpha of 0.3: half the weight on the last 2 months).  Chosen on the
@@ -118,6 +119,13 @@ STEADY_WEIGHT = 0.5
 #: Use the steady level in calm regimes only (off only in ablations: during the 2022
 #: reopening the monthly level steps were real and a smoothed level lags them).
 STEADY_CALM_ONLY = True
+#: A regime counts as calm only once it holds this many consecutive months (two years:
+#: a year-over-year comparison inside it).  At the 2024-02 origin the post-reopening
+#: history held 16 months and its level was still rising (border personal vehicles
+#: +15 % to +26 % year over year in 2023-10..2024-02); the steady level lagged it (PV
+#: MdAPE 6.1 % with it, 5.4 % without, origins 2023-10..2024-01, 1-4 months ahead).
+#: Set after the 2015-2017 choice; it changes no origin scored in the report.
+STEADY_MIN_MONTHS = 24
 #: Also weight months by the inverse variance of their calendar month (storm months
 #: count less).  Off: tried and rejected (no gain on the selection origins once personal
 #: vehicles have no calendar effects; docs/validation-forecast.md, ablations).
@@ -344,8 +352,9 @@ def _level_history(idx: npt.NDArray[np.int64], d: FloatArray) -> tuple[FloatArra
     after the closure exist, only those (the 2019 level says little about the post-2021
     one, and the 2022 reopening steps would read as noise and widen the intervals).
     Gaps (months BTS did not report) are filled by linear interpolation on the log scale.
-    *Calm*: the kept months are consecutive and none lies in 2020-03..2022-10 (the
-    closure and the reopening, whose level steps are signal, not noise).
+    *Calm*: at least ``STEADY_MIN_MONTHS`` kept months, consecutive, none in
+    2020-03..2022-10 (the closure and the reopening, whose level steps are signal, not
+    noise).
     """
     keep = (idx < _COVID[0]) | (idx > _COVID[1])
     for after in (_DISTORTED[1], _COVID[1]):
@@ -364,7 +373,8 @@ def _level_history(idx: npt.NDArray[np.int64], d: FloatArray) -> tuple[FloatArra
         pos = np.arange(len(x))
         x = np.interp(pos, pos[ok], x[ok])
     calm = bool(
-        (np.diff(months) == 1).all()
+        len(months) >= STEADY_MIN_MONTHS
+        and (np.diff(months) == 1).all()
         and not ((months >= _DISTORTED[0]) & (months <= _DISTORTED[1])).any()
     )
     return x, calm
