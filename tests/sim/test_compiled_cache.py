@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -116,6 +117,34 @@ def test_draws_and_metrics_of_alternating_specs_are_never_stale() -> None:
     ].shape == (2,)
 
 
+def _run_twice_with_one_cache(code: str, tmp_path: Path) -> list[Any]:
+    """Run ``code`` in two fresh processes sharing one numba cache; the JSON of each."""
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba"))
+    out = []
+    for _ in range(2):
+        proc = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        out.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return out
+
+
+def test_compiled_kernels_load_from_cache_in_a_new_process(tmp_path: Path) -> None:
+    # Two fresh processes with one cache dir: the second must load every kernel from disk.
+    code = (
+        "import json, numpy as np\n"
+        "from borderflow.sim import _kernels as k\n"
+        "from borderflow.sim._compiled import compile_kernels\n"
+        "compile_kernels()\n"
+        "fns = [k.run_single_constant, k.run_schedule, k.run_events, k.run_secondary]\n"
+        "print(json.dumps([[sum(f.stats.cache_hits.values()),"
+        " sum(f.stats.cache_misses.values())] for f in fns]))\n"
+    )
+    out = _run_twice_with_one_cache(code, tmp_path)
+    assert all(miss >= 1 for _, miss in out[0])
+    assert all(hit >= 1 and miss == 0 for hit, miss in out[1])
+
+
 @pytest.mark.slow  # two fresh processes, the first compiling everything: about 11 s
 def test_simulate_loads_every_compiled_function_from_the_cache_in_a_new_process(
     tmp_path: Path,
@@ -141,13 +170,7 @@ def test_simulate_loads_every_compiled_function_from_the_cache_in_a_new_process(
         "print(json.dumps([[f.__name__, sum(f.stats.cache_hits.values()),\n"
         "    sum(f.stats.cache_misses.values())] for f in fns]))\n"
     )
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba"))
-    out = []
-    for _ in range(2):
-        proc = subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-        )
-        out.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    out = _run_twice_with_one_cache(code, tmp_path)
     names = {name for name, _, _ in out[1]}
     assert {"run_schedule", "record_pass", "_times_from_spacings", "_below"} <= names
     assert all(miss >= 1 for _, _, miss in out[0])

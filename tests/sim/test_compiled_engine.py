@@ -7,7 +7,6 @@ the independent reference engine, and every compiled path must match it field by
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -404,28 +403,6 @@ def test_rejects_unsorted_arrivals() -> None:
     d = make_draws(spec, [5, 1], [0, 0], {"general": [1, 1]})
     with pytest.raises(ValueError, match="non-decreasing"):
         run_compiled(spec, d)
-
-
-def test_compiled_kernels_load_from_cache_in_a_new_process(tmp_path: Path) -> None:
-    # Two fresh processes with one cache dir: the second must load every kernel from disk.
-    code = (
-        "import json, numpy as np\n"
-        "from borderflow.sim import _kernels as k\n"
-        "from borderflow.sim._compiled import compile_kernels\n"
-        "compile_kernels()\n"
-        "fns = [k.run_single_constant, k.run_schedule, k.run_events, k.run_secondary]\n"
-        "print(json.dumps([[sum(f.stats.cache_hits.values()),"
-        " sum(f.stats.cache_misses.values())] for f in fns]))\n"
-    )
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba"))
-    out = []
-    for _ in range(2):
-        proc = subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-        )
-        out.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-    assert all(miss >= 1 for _, miss in out[0])
-    assert all(hit >= 1 and miss == 0 for hit, miss in out[1])
 
 
 def test_cache_dir_defaults_to_the_repository_when_unset() -> None:

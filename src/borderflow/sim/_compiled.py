@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from borderflow.sim import _kernels, _numba_env
 from borderflow.sim._draws import VehicleDraws
+from borderflow.sim._memo import LastSpecMemo
 from borderflow.sim._records import StaffingChanges, VehicleRecords
 from borderflow.sim._spec import LANE_TYPES, BoothSchedule, PortSpec, QueueTrigger
 
@@ -180,22 +181,14 @@ def compile_port(spec: PortSpec) -> CompiledPort:
     )
 
 
-# The last port compiled by :func:`compiled_for`, as ``(spec, port)``: callers that run
-# many replications of one spec through :func:`run_compiled` (planning sweeps, one day at
-# a time) compile it once. Keyed on identity (specs are frozen); the entry keeps the spec
-# alive so its id cannot be reused.
-_LAST_COMPILED: tuple[PortSpec, CompiledPort] | None = None
+# Callers that run many replications of one spec through :func:`run_compiled` (planning
+# sweeps, one day at a time) compile it once.
+_compiled_memo = LastSpecMemo(compile_port)
 
 
 def compiled_for(spec: PortSpec) -> CompiledPort:
     """Return :func:`compile_port` ``(spec)``, reusing the result for the same spec object."""
-    global _LAST_COMPILED
-    last = _LAST_COMPILED
-    if last is not None and last[0] is spec:
-        return last[1]
-    port = compile_port(spec)
-    _LAST_COMPILED = (spec, port)
-    return port
+    return _compiled_memo(spec)
 
 
 def _columns(service_lane_types: tuple[int, ...], lane_type: IntArray) -> IntArray:

@@ -43,6 +43,7 @@ from borderflow.sim._bounds import (
 )
 from borderflow.sim._distributions import Distribution
 from borderflow.sim._errors import ScenarioTooLargeError
+from borderflow.sim._memo import LastSpecMemo
 from borderflow.sim._numba_env import jit
 from borderflow.sim._spec import LANE_TYPES, PortSpec
 
@@ -372,20 +373,8 @@ def _make_draw_plan(spec: PortSpec) -> _DrawPlan:
     )
 
 
-# The draw plan of the last spec seen, as ``(spec, plan)``: simulate() draws many
-# replications of one spec. Keyed on identity (specs are frozen); the entry keeps the
-# spec alive so its id cannot be reused.
-_LAST_PLAN: tuple[PortSpec, _DrawPlan] | None = None
-
-
-def _plan_for(spec: PortSpec) -> _DrawPlan:
-    global _LAST_PLAN
-    last = _LAST_PLAN
-    if last is not None and last[0] is spec:
-        return last[1]
-    plan = _make_draw_plan(spec)
-    _LAST_PLAN = (spec, plan)
-    return plan
+# simulate() draws many replications of one spec: its draw plan is derived once.
+_plan_for = LastSpecMemo(_make_draw_plan)
 
 
 def draw_checked(spec: PortSpec, seed_sequence: np.random.SeedSequence) -> VehicleDraws:

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from borderflow.sim import _metric_kernels as _mk
+from borderflow.sim._memo import LastSpecMemo
 from borderflow.sim._records import VehicleRecords
 from borderflow.sim._spec import LANE_TYPES, BoothSchedule, PortSpec, QueueTrigger
 from borderflow.sim._steps import StepFunction
@@ -135,20 +136,9 @@ def _make_plan(spec: PortSpec) -> _MetricsPlan:
     )
 
 
-# The plan of the last spec seen, as ``(spec, plan)``: simulate() computes the metrics of
-# many replications of one spec. Keyed on identity (specs are frozen); the entry keeps
-# the spec alive so its id cannot be reused.
-_LAST_PLAN: tuple[PortSpec, _MetricsPlan] | None = None
-
-
-def _plan_for(spec: PortSpec) -> _MetricsPlan:
-    global _LAST_PLAN
-    last = _LAST_PLAN
-    if last is not None and last[0] is spec:
-        return last[1]
-    plan = _make_plan(spec)
-    _LAST_PLAN = (spec, plan)
-    return plan
+# simulate() computes the metrics of many replications of one spec: its plan is derived
+# once.
+_plan_for = LastSpecMemo(_make_plan)
 
 
 def _open_booth_minutes(spec: PortSpec, rec: VehicleRecords, plan: _MetricsPlan) -> FloatArray:
