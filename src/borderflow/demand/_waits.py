@@ -35,7 +35,7 @@ from borderflow.data import (
 )
 from borderflow.demand._waits_calendar import CALENDAR_FEATURES, calendar_features
 from borderflow.demand._waits_daily import DailyParams, daily_forecast
-from borderflow.demand._waits_features import LagSpec, lag_feature_names
+from borderflow.demand._waits_features import LagSpec, lag_feature_names, recent_ratio
 from borderflow.demand._waits_model import (
     QuantileTrio,
     WaitModelParams,
@@ -66,6 +66,16 @@ DAILY_LANES: tuple[str, ...] = ("general", "nexus")
 _HOURLY_GLOB = "peace_arch_southbound_cars_hourly_delay_*.csv.gz"
 _DAILY_GLOB = "peacearch_N_cars_*.csv.gz"
 _MODEL_VERSION = "waits-3"
+
+#: Closure rule of the hourly forecast (docs/waits.md): when the delays of the week
+#: ending at the newest observation add up to less than ``CLOSURE_RATIO`` of what the
+#: model forecast for that week (each hour at the same lead), the forecast is scaled by
+#: that ratio. The boosted trees read the calendar as much as the lags, so after a
+#: closure they keep forecasting ordinary delays for weeks; no week of 2013-2018 comes
+#: near the threshold (lowest ratio about 0.5), so ordinary forecasts are unchanged.
+CLOSURE_WINDOW = 168
+CLOSURE_RATIO = 0.3
+CLOSURE_PAD_MIN = 24.0
 
 HOURLY_SPEC = LagSpec(week=168, day=24, year=8736, levels=(24, 168, 672), year_margin=336)
 DAILY_SPEC = LagSpec(week=7, day=0, year=364, levels=(1, 7, 28), year_margin=14)
@@ -554,6 +564,28 @@ class WaitForecast:
     newest_used: dt.datetime | None
 
 
+def _closure_scale(
+    model: WaitModel, series: WaitSeries, cut: IntArray, lead: int, lane: str
+) -> FloatArray:
+    """Factor of each hourly forecast under the closure rule (1 unless it applies).
+
+    The model's own forecasts of the week before each cutoff (same lead, so each reads
+    only data at or before its own hour minus ``lead``) against what was observed.
+    """
+    y = series.values[lane]
+    cut = np.minimum(cut, len(y) - 1)
+    if not (cut >= 0).any():
+        return np.ones(len(cut))
+    first = max(int(cut[cut >= 0].min()) - CLOSURE_WINDOW + 1, lead)
+    pos = np.arange(first, int(cut.max()) + 1, dtype=np.int64)
+    forecast = np.full(len(y), np.nan)
+    if len(pos):
+        times = pd.DatetimeIndex(pd.Timestamp(series.start) + pos * pd.Timedelta(series.step))
+        forecast[pos] = model.predict(_design_rows(series, times, pos - lead, lane))[0]
+    ratio = recent_ratio(y, forecast, cut, CLOSURE_WINDOW, CLOSURE_PAD_MIN)
+    return np.where(ratio < CLOSURE_RATIO, ratio, 1.0)
+
+
 def forecast_waits(
     model: WaitModel,
     first: dt.date,
@@ -617,6 +649,8 @@ def forecast_waits(
             X = _design_rows(series, times, cut, lane)
             mid, lo, hi = model.predict(X)
             age = X[:, model.feature_names.index("age")]
+            scale = _closure_scale(model, series, cut, lead, lane)
+            mid, lo, hi = mid * scale, lo * scale, hi * scale
         parts.append((lane, mid, lo, hi, age))
     # interleave: time-major, then lane
     k = len(parts)

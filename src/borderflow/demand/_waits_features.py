@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["LagSpec", "lag_feature_names", "lag_features"]
+__all__ = ["LagSpec", "lag_feature_names", "lag_features", "recent_ratio"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -199,3 +199,44 @@ def lag_features(y: FloatArray, targets: IntArray, cutoffs: IntArray, spec: LagS
         ly_shifted = ly_sm5 + (recent - before)
     cols += [ly_val, ly_sm5, ly_lvl, growth, ly_scaled, ly_shifted]
     return np.column_stack(cols)
+
+
+def recent_ratio(
+    y: FloatArray, forecast: FloatArray, cutoffs: IntArray, window: int, pad: float
+) -> FloatArray:
+    """Observed over forecast in the ``window`` steps ending at each cutoff's newest value.
+
+    For cutoff ``c``: ``(sum y + pad) / (sum forecast + pad)`` over the positions
+    ``e - window + 1 .. e`` where both exist, ``e`` the newest observation at or before
+    ``c``; reads nothing after ``c`` (``forecast`` at a position must itself come from
+    information at or before it). ``pad`` (minutes) keeps a quiet window, where both
+    sums are near 0, near 1. NaN where ``c`` has no observation at or before it.
+
+    Parameters
+    ----------
+    y, forecast
+        Observations and the model's own forecasts on the same grid (NaN: none),
+        minutes.
+    cutoffs
+        Information cutoffs (grid positions).
+    window
+        Steps in the window.
+    pad
+        Minutes added to both sums.
+    """
+    n = len(y)
+    f = np.full(n, np.nan)
+    f[: min(n, len(forecast))] = forecast[:n]
+    both = np.isfinite(y) & np.isfinite(f)
+    cy = np.concatenate(([0.0], np.cumsum(np.where(both, y, 0.0))))
+    cf = np.concatenate(([0.0], np.cumsum(np.where(both, f, 0.0))))
+    newest = np.maximum.accumulate(np.where(np.isfinite(y), np.arange(n), -1))
+    c = np.minimum(cutoffs, n - 1)
+    e = np.full(len(cutoffs), -1, dtype=np.int64)
+    e[c >= 0] = newest[c[c >= 0]]
+    out = np.full(len(cutoffs), np.nan)
+    ok = e >= 0
+    hi = e[ok] + 1
+    lo = np.maximum(hi - window, 0)
+    out[ok] = (cy[hi] - cy[lo] + pad) / (cf[hi] - cf[lo] + pad)
+    return out
