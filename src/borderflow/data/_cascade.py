@@ -16,7 +16,11 @@ __all__ = [
     "read_peace_arch_north_daily",
 ]
 
-_ISO_SECONDS = "%Y-%m-%d %H:%M:%S"
+#: ISO forms accepted for an hour (the shipped files write the first; a file saved by
+#: a spreadsheet or pandas may drop the seconds or use the ``T`` separator).
+_ISO_HOURS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
+#: ... and for a day (pandas writes a column of midnights as bare dates).
+_ISO_DAYS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S")
 
 
 def read_peace_arch_hourly_delay(path: Path | str) -> ReadResult:
@@ -30,13 +34,22 @@ def read_peace_arch_hourly_delay(path: Path | str) -> ReadResult:
     Returns
     -------
     ReadResult
-        ``peace_arch_hourly_delay`` rows (delay in minutes; NULL = no detector data).
+        ``peace_arch_hourly_delay`` rows (delay in minutes; NULL = no detector data;
+        ``source`` NULL where the file has none).
     """
     raw = read_raw_csv(path)
-    cols = raw.resolve(colmap.PEACE_ARCH_HOURLY_COLUMNS)
+    # `source` names the repository a shipped row came from; a newer file may lack it
+    cols = raw.resolve(colmap.PEACE_ARCH_HOURLY_COLUMNS, optional=frozenset({"source"}))
+    source = (
+        raw.text(cols["source"], nullable=True)
+        if "source" in cols
+        else pa.nulls(raw.num_rows, pa.string())
+    )
     table = pa.table(
         {
-            "hour_start": raw.timestamps(cols["hour_start"], _ISO_SECONDS, "YYYY-MM-DD HH:MM:SS"),
+            "hour_start": raw.timestamps(
+                cols["hour_start"], _ISO_HOURS, "YYYY-MM-DD HH:MM[:SS] hour start"
+            ),
             "direction": raw.by_value(
                 cols["direction"],
                 choice({"southbound": "southbound", "northbound": "northbound"}),
@@ -44,7 +57,7 @@ def read_peace_arch_hourly_delay(path: Path | str) -> ReadResult:
             ),
             "lane": raw.by_value(cols["lane"], choice({"cars (general)": "general"}), pa.string()),
             "delay_min": raw.floats(cols["delay_min"], nullable=True),
-            "source": raw.text(cols["source"]),
+            "source": source,
         }
     )
     return ReadResult(table, raw.path, raw.num_rows)
@@ -52,7 +65,7 @@ def read_peace_arch_hourly_delay(path: Path | str) -> ReadResult:
 
 def _days(raw: RawCsv) -> pa.ChunkedArray:
     col = raw.column(colmap.CASCADE_DAY_COLUMN)
-    ts = raw.timestamps(col, _ISO_SECONDS, "YYYY-MM-DD 00:00:00 day start")
+    ts = raw.timestamps(col, _ISO_DAYS, "YYYY-MM-DD[ 00:00:00] day start")
     raw.check(
         pc.not_equal(pc.cast(pc.cast(ts, pa.date32()), pa.timestamp("s")), ts),
         col,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -226,10 +226,18 @@ class RawCsv:
         arr = pc.if_else(empty, pa.scalar(None, pa.string()), arr)
         return pc.cast(arr, pa.float64())
 
-    def timestamps(self, column: str, fmt: str, what: str) -> pa.ChunkedArray:
-        """Parse with a strptime format; ``what`` describes the format for messages."""
+    def timestamps(self, column: str, fmt: str | Sequence[str], what: str) -> pa.ChunkedArray:
+        """Parse with strptime formats, the first that fits each value wins.
+
+        ``what`` describes the accepted forms for messages.
+        """
         arr = self.strings(column)
-        parsed = pc.strptime(arr, format=fmt, unit="s", error_is_null=True)
+        formats = (fmt,) if isinstance(fmt, str) else tuple(fmt)
+        parsed = pc.strptime(arr, format=formats[0], unit="s", error_is_null=True)
+        for other in formats[1:]:
+            parsed = pc.coalesce(
+                parsed, pc.strptime(arr, format=other, unit="s", error_is_null=True)
+            )
         self.check(pc.is_null(parsed), column, f"not a {what}")
         return parsed
 
