@@ -27,7 +27,11 @@ from borderflow import shipped_data_dir
 from borderflow.data import build_warehouse, connect_readonly
 from borderflow.plan import calibrate_northbound, calibrate_southbound, calibration_to_dict
 from borderflow.plan._calibrate import simulate_days
-from borderflow.plan._calibrate_port import northbound_days, southbound_days
+from borderflow.plan._calibrate_port import (
+    VALIDATION_REPLICATIONS,
+    northbound_days,
+    southbound_days,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 IMG = ROOT / "docs" / "img"
@@ -41,7 +45,7 @@ def main() -> None:
         south = calibrate_southbound(con)
         north = {lane: calibrate_northbound(con, lane) for lane in ("general", "nexus")}
         vdays, vdates = southbound_days(con, *south.validate)
-        vsim = simulate_days(vdays, south.chosen, seed=7)
+        vsim = simulate_days(vdays, south.chosen, seed=7, replications=VALIDATION_REPLICATIONS)
         ndays = {lane: northbound_days(con, lane, date(2018, 1, 1), date(2019, 6, 30))
                  for lane in north}  # fmt: skip
         con.close()
@@ -146,6 +150,8 @@ Twin bias on the validation period: {sc.bias_twin_min:+.2f} min. The twin knows 
 recent waits (only demand and a capacity fitted on earlier years), so the fair
 comparison is the previous-year baseline; the statistical week-ahead model, which sees
 waits up to a week before, is scored in [validation-waits.md](validation-waits.md).
+Each simulated validation day is the mean of {VALIDATION_REPLICATIONS} replications, as
+the twin's prediction is (`borderflow waits --model twin`), not one random run.
 
 (booths, service time) pairs consistent with the data (peak of the fitted schedule):
 
@@ -162,7 +168,8 @@ The twin runs the pair with the lowest training error ({fit.service_min:.2f} min
 ## Canada-bound (CBSA), general and NEXUS lanes, daily delays
 
 Trained 2018, validated 2019-01 to 2019-06 (daily resolution). Baseline: the training
-period's mean delay of the same weekday (no previous year exists for 2019).
+period's mean delay of the same weekday (no previous year exists for 2019). Twin days:
+means of {VALIDATION_REPLICATIONS} replications.
 
 | lane | service [min] | peak booths | twin/measured Mon-Thu | twin/measured Fri-Sun | MAE | base |
 |---|---:|---|---:|---:|---:|---:|

@@ -169,7 +169,7 @@ def test_other_direction_or_crossing_is_refused(tmp_path: Path, row: str, column
 
 def test_cli_history_error_is_clean(patched: None, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
-    bad.write_text(HEADER + "2019-01-01 0:00,Peace Arch,Southbound,Cars (general),1.0,x\n")
+    bad.write_text(HEADER + "01/01/2019 00:00,Peace Arch,Southbound,Cars (general),1.0,x\n")
     res = runner.invoke(
         app,
         [

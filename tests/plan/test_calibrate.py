@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from borderflow.plan import CalibrationDays, CapacityFit, fit_capacity, simulate_days
+from tests.validation.theory import mmc_mean_wait
 
 HOURS = np.arange(24)
 TRUE_BOOTHS = np.where((HOURS >= 8) & (HOURS <= 18), 4, 2).astype(np.int64)
@@ -89,3 +90,25 @@ def test_bad_input_is_refused() -> None:
     days = _days(2, seed=1)
     with pytest.raises(ValueError, match="service_min"):
         fit_capacity(days, 0.0, 4)
+
+
+def test_replications_average_to_the_erlang_c_mean_wait() -> None:
+    # Five booths, 240 cars/h, 1-minute exponential service (rho = 0.8): the average of
+    # the hourly means over many replications estimates the M/M/5 mean wait in queue
+    # (about 3% low: a mean of hourly means weighs a busy hour like a quiet one, and
+    # busy hours wait longer; 200 replications add about 1.5% of noise).
+    c, lam = 5, 240.0
+    rates = np.full((1, 24), lam)
+    booths = np.full((1, 24), c, dtype=np.int64)
+    days = CalibrationDays(rates, np.zeros_like(rates), np.zeros(1, dtype=np.int64), ("all",))
+    fit = CapacityFit(
+        1.0, booths, booths * 60.0, rates, rates, np.zeros((1, 24, 2), dtype=np.int64), 0.0, c
+    )
+    theory = mmc_mean_wait(lam / 60.0, 1.0, c)
+    many = np.mean(simulate_days(days, fit, seed=1, replications=200)[0][3:])  # 3-h warm-up
+    assert many == pytest.approx(theory, rel=0.07)
+    # one run scatters far more around it than the mean of 200 does
+    single = [np.mean(simulate_days(days, fit, seed=s)[0][3:]) for s in range(20)]
+    assert np.std(single) > 4 * abs(many - theory)
+    with pytest.raises(ValueError, match="replications"):
+        simulate_days(days, fit, replications=0)

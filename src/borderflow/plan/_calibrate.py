@@ -30,6 +30,7 @@ Method (``capacity-by-hour v1``, stated in every output):
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -336,7 +337,9 @@ def fit_capacity(
     )
 
 
-def simulate_days(days: CalibrationDays, fit: CapacityFit, *, seed: int = 0) -> FloatArray:
+def simulate_days(
+    days: CalibrationDays, fit: CapacityFit, *, seed: int = 0, replications: int = 1
+) -> FloatArray:
     """Simulate the mean delay of every day and hour under a fitted schedule [minutes].
 
     Parameters
@@ -347,16 +350,38 @@ def simulate_days(days: CalibrationDays, fit: CapacityFit, *, seed: int = 0) -> 
         The fitted schedule (one per day type) and service time.
     seed : int
         Root seed.
+    replications : int
+        Independent runs of each day; their hourly means are averaged, as the twin's
+        wait prediction does (:func:`borderflow.plan.predict_waits`). Run 0 of day ``i``
+        draws from ``SeedSequence(seed, spawn_key=(i,))``, run ``r > 0`` from
+        ``spawn_key=(i, r)``.
 
     Returns
     -------
     ndarray, shape (D, 24)
-        Mean delay of vehicles arriving in each hour of each day [minutes].
+        Mean delay of vehicles arriving in each hour of each day, averaged over the
+        replications [minutes] (NaN where no vehicle arrived in any).
     """
+    if replications < 1:
+        raise ValueError(f"replications = {replications}: must be >= 1")
     out = np.full(days.arrivals_per_h.shape, np.nan)
     for i, (rates, k) in enumerate(zip(days.arrivals_per_h, days.day_type, strict=True)):
         spec = _day_spec(rates, tuple(int(x) for x in fit.booths[k]), fit.service_min)
-        out[i] = _hourly_mean_wait(spec, draw_vehicles(spec, replication_seed(seed, i)))
+        runs = [
+            _hourly_mean_wait(
+                spec,
+                draw_vehicles(
+                    spec,
+                    replication_seed(seed, i)
+                    if r == 0
+                    else np.random.SeedSequence(seed, spawn_key=(i, r)),
+                ),
+            )
+            for r in range(replications)
+        ]
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an hour empty in every run
+            out[i] = np.nanmean(runs, axis=0)
     return out
 
 

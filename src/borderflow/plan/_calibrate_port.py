@@ -57,6 +57,12 @@ SERVICE_GRID: tuple[float, ...] = (SERVICE_TIMES["general"].minutes, 0.75, 1.0, 
 MAX_GENERAL_BOOTHS = 8
 
 
+#: Replications behind each simulated validation day: the twin's prediction is the mean
+#: over replications (``borderflow waits --model twin`` runs 10 by default), so it is
+#: scored as such, not as one random run.
+VALIDATION_REPLICATIONS = 10
+
+
 def day_type_of(day: date) -> int:
     """Day type index of a date (0 = Mon–Thu, 1 = Fri–Sun)."""
     return 0 if day.weekday() < 4 else 1
@@ -261,7 +267,7 @@ def calibrate_southbound(
     fits = tuple(fit_capacity(days, s, MAX_GENERAL_BOOTHS, seed=seed) for s in service_grid)
     best = min(fits, key=lambda f: f.rmse_min)
     vdays, vdates = southbound_days(con, *validate, per_type=per_type)
-    sim = simulate_days(vdays, best, seed=seed + 7)
+    sim = simulate_days(vdays, best, seed=seed + 7, replications=VALIDATION_REPLICATIONS)
     obs = vdays.observed_delay_min
     prev = _previous_year(con, vdates)
     ok = ~np.isnan(obs) & ~np.isnan(sim) & ~np.isnan(prev)
@@ -496,7 +502,11 @@ def _capped_schedule(rates: FloatArray, cap: int, service_min: float) -> tuple[i
 
 
 def _daily_mean_delay(
-    days: CalibrationDays, cap: npt.NDArray[np.int64], service_min: float, seed: int
+    days: CalibrationDays,
+    cap: npt.NDArray[np.int64],
+    service_min: float,
+    seed: int,
+    replications: int = 1,
 ) -> FloatArray:
     """Vehicle-weighted daily mean simulated delay of each day [minutes]."""
     out = np.full(days.arrivals_per_h.shape[0], np.nan)
@@ -507,7 +517,7 @@ def _daily_mean_delay(
             rates[None, :], np.zeros((1, 24, 2), dtype=np.int64), 0.0, int(cap[k]),
         )  # fmt: skip
         one = CalibrationDays(rates[None, :], rates[None, :], np.zeros(1, dtype=np.int64), ("day",))
-        hourly = simulate_days(one, fit, seed=seed + i)[0]
+        hourly = simulate_days(one, fit, seed=seed + i, replications=replications)[0]
         ok = ~np.isnan(hourly)
         out[i] = float(np.sum(hourly[ok] * rates[ok]) / max(rates[ok].sum(), 1e-9))
     return out
@@ -650,7 +660,7 @@ def calibrate_northbound(
     _, service_min, cap = best_total
     sim_by_type = sims[service_min]
     vdays, vused, vdaily = northbound_days(con, lane, *validate)
-    vsim = _daily_mean_delay(vdays, cap, service_min, seed + 7)
+    vsim = _daily_mean_delay(vdays, cap, service_min, seed + 7, VALIDATION_REPLICATIONS)
     weekday_mean = {
         w: float(np.mean([daily[i] for i, d in enumerate(used) if d.weekday() == w]))
         for w in range(7)
