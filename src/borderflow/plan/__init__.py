@@ -67,7 +67,6 @@ from borderflow.plan._closure import (
     DayImpact,
     PortMonth,
     closure_target,
-    erlang_c_wait_min,
     logit_shares,
     simulate_closure,
 )
@@ -98,6 +97,7 @@ from borderflow.plan._predict import (
     WaitRow,
     predict_waits,
 )
+from borderflow.plan._queueing import erlang_c_wait_min
 from borderflow.plan._routes import (
     RouteShare,
     RoutesResult,

@@ -44,43 +44,11 @@ from borderflow.plan._network import (
     detour_km,
     great_circle_km,
 )
+from borderflow.plan._queueing import erlang_c_wait_min
 from borderflow.plan._trade import PortTradeValue, port_truck_trade
 
 #: Name and version of the closure model.
 CLOSURE_MODEL = "closure-logit v1"
-
-
-# --- queueing ---------------------------------------------------------------------------------
-
-
-def erlang_c_wait_min(arrivals_per_h: float, booths: int, service_time_min: float) -> float:
-    """Mean wait in queue of an M/M/c queue (Erlang C) [min].
-
-    Parameters
-    ----------
-    arrivals_per_h
-        Arrival rate [vehicles/hour], >= 0.
-    booths
-        Servers ``c``.
-    service_time_min
-        Mean service time [min], > 0.
-
-    Returns
-    -------
-    float
-        ``Wq`` [min]; 0 without arrivals; ``inf`` when the load reaches ``c`` (or c = 0).
-    """
-    if arrivals_per_h <= 0:
-        return 0.0
-    a = arrivals_per_h * service_time_min / 60.0  # offered load [erlangs]
-    if booths <= 0 or a >= booths:
-        return math.inf
-    b = 1.0  # Erlang B by the stable recursion B(k) = a B(k-1) / (k + a B(k-1))
-    for k in range(1, booths + 1):
-        b = a * b / (k + a * b)
-    c_prob = b / (1.0 - (a / booths) * (1.0 - b))
-    mu_per_min = 1.0 / service_time_min
-    return c_prob / (booths * mu_per_min - arrivals_per_h / 60.0)
 
 
 def logit_shares(
@@ -675,7 +643,6 @@ __all__ = [
     "DayImpact",
     "PortMonth",
     "closure_target",
-    "erlang_c_wait_min",
     "logit_shares",
     "simulate_closure",
 ]

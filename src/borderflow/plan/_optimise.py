@@ -36,7 +36,6 @@ from borderflow.plan._optimise_approx import (
     OptimiseError,
     analytic_cost,
     analytic_p90,
-    erlang_c,
     greedy_allocation,
 )
 from borderflow.plan._whatif import paired_ci
@@ -653,7 +652,6 @@ __all__ = [
     "OptimiseResult",
     "analytic_cost",
     "current_schedule",
-    "erlang_c",
     "evaluate_schedule",
     "flat_schedule",
     "greedy_allocation",

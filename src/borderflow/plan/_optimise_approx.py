@@ -15,25 +15,14 @@ from typing import TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from borderflow.plan._queueing import erlang_c
+
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int64]
 
 
 class OptimiseError(ValueError):
     """The staffing problem has no solution (e.g. a budget below the lower bounds)."""
-
-
-def erlang_c(c: int, a: float) -> float:
-    """Probability of waiting in M/M/c with offered load ``a`` = λ/μ (1 if ``a >= c``)."""
-    if c <= 0 or a >= c:
-        return 1.0
-    if a <= 0:
-        return 0.0
-    b = 1.0  # Erlang B by the stable recurrence
-    for k in range(1, c + 1):
-        b = a * b / (k + a * b)
-    rho = a / c
-    return b / (1.0 - rho + rho * b)
 
 
 @dataclass(frozen=True)
@@ -200,6 +189,5 @@ __all__ = [
     "OptimiseError",
     "analytic_cost",
     "analytic_p90",
-    "erlang_c",
     "greedy_allocation",
 ]

@@ -42,13 +42,14 @@ from datetime import date
 from typing import Any
 
 from borderflow.data import Crossing, Registry, load_registry, resolve_port
-from borderflow.plan._closure import erlang_c_wait_min, logit_shares
+from borderflow.plan._closure import logit_shares
 from borderflow.plan._network import (
     NetworkParams,
     build_node,
     detour_km,
     great_circle_km,
 )
+from borderflow.plan._queueing import erlang_c_wait_min
 
 #: Name and version of the everyday route-choice model.
 ROUTE_MODEL = "route-logit-sue v1"
