@@ -1,4 +1,4 @@
-"""The closure rule of the hourly wait forecast: quiet in ordinary weeks, fast after a closure."""
+"""The recent-level rule of the hourly wait forecast: a closure is followed within days."""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ import pandas as pd
 import pytest
 
 from borderflow.demand import WaitModel, WaitSeries, forecast_waits
-from borderflow.demand._waits import CLOSURE_RATIO, _closure_scale, _design_rows, _positions
+from borderflow.demand._waits import (
+    CLOSURE_RATIO,
+    LEVEL_ALPHA,
+    LEVEL_MAX_AGE_H,
+    _design_rows,
+    _level_scales,
+    _positions,
+)
 from borderflow.demand._waits_features import recent_ratio
 
 CLOSED = dt.datetime(2017, 3, 21)
@@ -38,14 +45,40 @@ def test_recent_ratio_matches_a_direct_sum() -> None:
 
 
 @pytest.mark.timeout(300)
-def test_no_week_of_2017_2018_triggers_the_rule(
+def test_no_week_of_2017_2018_reads_as_a_closure(
     small_hourly_model: WaitModel, hourly_shipped: WaitSeries
 ) -> None:
     series = hourly_shipped
     times = pd.date_range("2017-01-08", "2018-12-31 23:00", freq="h")
     cut = _positions(series, times) - 168
-    scale = _closure_scale(small_hourly_model, series, cut, 168, "general")
-    assert (scale == 1.0).all()
+    age = np.full(len(cut), 168.0)
+    point, band = _level_scales(small_hourly_model, series, cut, 168, "general", age)
+    assert (band == 1.0).all()
+    # the point forecast moves with the recent level, by at most ratio ** LEVEL_ALPHA
+    assert (point > CLOSURE_RATIO**LEVEL_ALPHA).all() and (point < 2.0).all()
+    # information older than LEVEL_MAX_AGE_H: no level factor
+    stale = _level_scales(
+        small_hourly_model, series, cut, 168, "general", np.full(len(cut), LEVEL_MAX_AGE_H + 1.0)
+    )[0]
+    assert (stale == 1.0).all()
+
+
+def test_the_level_factor_moves_a_biased_forecast_toward_the_observations(
+    small_hourly_model: WaitModel, hourly_shipped: WaitSeries
+) -> None:
+    # 2017 with every delay halved: the trees, fitted on 2015-2016, keep part of the old
+    # level; scaling by the observed/forecast ratio of the newest week brings them closer.
+    hist = hourly_shipped.until(dt.datetime(2017, 12, 31, 23)).since(dt.datetime(2017, 1, 1))
+    half = WaitSeries("hourly", hist.start, {"general": hist.values["general"] * 0.5})
+    first, last = dt.date(2017, 3, 1), dt.date(2017, 10, 31)
+    fc = forecast_waits(small_hourly_model, first, last, history=half)
+    series = hourly_shipped.until(dt.datetime(2016, 12, 31, 23)).extended(half)
+    pos = _positions(series, fc.times)
+    raw = small_hourly_model.predict(_design_rows(series, fc.times, pos - 168, "general"))[0]
+    obs = series.values["general"][pos]
+    ok = np.isfinite(obs)
+    assert np.mean(raw[ok]) > np.mean(obs[ok])  # the trees alone are biased high
+    assert np.mean(np.abs(fc.delay_min[ok] - obs[ok])) < np.mean(np.abs(raw[ok] - obs[ok]))
 
 
 @pytest.mark.timeout(300)

@@ -67,15 +67,23 @@ _HOURLY_GLOB = "peace_arch_southbound_cars_hourly_delay_*.csv.gz"
 _DAILY_GLOB = "peacearch_N_cars_*.csv.gz"
 _MODEL_VERSION = "waits-3"
 
-#: Closure rule of the hourly forecast (docs/waits.md): when the delays of the week
-#: ending at the newest observation add up to less than ``CLOSURE_RATIO`` of what the
-#: model forecast for that week (each hour at the same lead), the forecast is scaled by
-#: that ratio. The boosted trees read the calendar as much as the lags, so after a
-#: closure they keep forecasting ordinary delays for weeks; no week of 2013-2018 comes
-#: near the threshold (lowest ratio about 0.5), so ordinary forecasts are unchanged.
-CLOSURE_WINDOW = 168
+#: Recent-level rule of the hourly forecast (docs/waits.md). The week of observations
+#: ending at the newest one before a forecast's cutoff is compared with the model's own
+#: forecasts of those hours (each at the same lead): ``ratio = (observed + pad) /
+#: (forecast + pad)``, minutes summed over ``LEVEL_WINDOW`` hours. The trees read the
+#: calendar as much as the lags, so when the level of the delays moves (2015, when
+#: the Canadian dollar fell; a closure) they follow late.
+LEVEL_WINDOW = 168
+LEVEL_PAD_MIN = 24.0
+#: A closure: under this ratio, point and interval are scaled by the ratio itself. No
+#: week of 2013-2018 comes near it (lowest ratio about 0.5).
 CLOSURE_RATIO = 0.3
-CLOSURE_PAD_MIN = 24.0
+#: Otherwise the point forecast is scaled by ``ratio ** LEVEL_ALPHA`` when the newest
+#: observation is at most ``LEVEL_MAX_AGE_H`` hours old (a stale week says little about
+#: a forecast months ahead). Chosen on the 2015 and 2016 holdouts (models fitted on the
+#: years before each; tools/validate_waits.py prints the comparison).
+LEVEL_ALPHA = 0.3
+LEVEL_MAX_AGE_H = 336
 
 HOURLY_SPEC = LagSpec(week=168, day=24, year=8736, levels=(24, 168, 672), year_margin=336)
 DAILY_SPEC = LagSpec(week=7, day=0, year=364, levels=(1, 7, 28), year_margin=14)
@@ -564,26 +572,31 @@ class WaitForecast:
     newest_used: dt.datetime | None
 
 
-def _closure_scale(
-    model: WaitModel, series: WaitSeries, cut: IntArray, lead: int, lane: str
-) -> FloatArray:
-    """Factor of each hourly forecast under the closure rule (1 unless it applies).
+def _level_scales(
+    model: WaitModel, series: WaitSeries, cut: IntArray, lead: int, lane: str, age: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Factors of the hourly point forecast and of its interval (the recent-level rule).
 
     The model's own forecasts of the week before each cutoff (same lead, so each reads
     only data at or before its own hour minus ``lead``) against what was observed.
     """
     y = series.values[lane]
+    ones = np.ones(len(cut))
     cut = np.minimum(cut, len(y) - 1)
     if not (cut >= 0).any():
-        return np.ones(len(cut))
-    first = max(int(cut[cut >= 0].min()) - CLOSURE_WINDOW + 1, lead)
+        return ones, ones
+    first = max(int(cut[cut >= 0].min()) - LEVEL_WINDOW + 1, lead)
     pos = np.arange(first, int(cut.max()) + 1, dtype=np.int64)
     forecast = np.full(len(y), np.nan)
     if len(pos):
         times = pd.DatetimeIndex(pd.Timestamp(series.start) + pos * pd.Timedelta(series.step))
         forecast[pos] = model.predict(_design_rows(series, times, pos - lead, lane))[0]
-    ratio = recent_ratio(y, forecast, cut, CLOSURE_WINDOW, CLOSURE_PAD_MIN)
-    return np.where(ratio < CLOSURE_RATIO, ratio, 1.0)
+    ratio = np.nan_to_num(recent_ratio(y, forecast, cut, LEVEL_WINDOW, LEVEL_PAD_MIN), nan=1.0)
+    closed = ratio < CLOSURE_RATIO
+    band = np.where(closed, ratio, 1.0)
+    fresh = ~closed & (age <= LEVEL_MAX_AGE_H)
+    point = np.where(fresh, ratio**LEVEL_ALPHA, band)
+    return point, band
 
 
 def forecast_waits(
@@ -649,8 +662,9 @@ def forecast_waits(
             X = _design_rows(series, times, cut, lane)
             mid, lo, hi = model.predict(X)
             age = X[:, model.feature_names.index("age")]
-            scale = _closure_scale(model, series, cut, lead, lane)
-            mid, lo, hi = mid * scale, lo * scale, hi * scale
+            point, band = _level_scales(model, series, cut, lead, lane, age)
+            mid, lo, hi = mid * point, lo * band, hi * band
+            lo, hi = np.minimum(lo, mid), np.maximum(hi, mid)
         parts.append((lane, mid, lo, hi, age))
     # interleave: time-major, then lane
     k = len(parts)
