@@ -78,6 +78,10 @@ SETS: dict[str, tuple[str, tuple[date, ...]]] = {
 }
 
 
+#: Both rolling windows together: the backtest the goal is stated on.
+ALL_LABEL = "**rolling 2015-01 to 2019-02 and 2022-01 to 2023-02 (all 64 origins)**"
+
+
 def fmt(x: float, digits: int = 1) -> str:
     return "-" if not np.isfinite(x) else f"{x:.{digits}f}"
 
@@ -90,6 +94,7 @@ def score_table(res: dict[str, BacktestResult]) -> list[str]:
     ]
     labels = {k: label for k, (label, _) in SETS.items()}
     labels["post"] = "rolling 2022-01 to 2023-02 (all 14 post-closure origins)"
+    labels["all"] = ALL_LABEL
     for key, label in labels.items():
         r = res[key]
         for m in MEASURES:
@@ -432,6 +437,7 @@ def main() -> int:
             print(f"backtest {label} ...", file=sys.stderr, flush=True)
             res[key] = backtest(con, MEASURES, origins)
         res["post"] = BacktestResult(res["dev"].rows + res["held"].rows)
+        res["all"] = BacktestResult(res["pre"].rows + res["post"].rows)
         IMG.mkdir(parents=True, exist_ok=True)
         bar_chart(res, IMG / "forecast-backtest-mdape.png")
         example_chart(
@@ -504,6 +510,11 @@ def main() -> int:
         "## Scores",
         "",
         *score_table(res),
+        "",
+        "The last two rows pool the rolling origins of both windows (2015-2019 and "
+        "2022-2024 targets), the backtest the goal is stated on; the rows above split "
+        "them by period. Before 2020, personal vehicles stay above 0.75 on their own: "
+        "see the border-wide error below.",
         "",
         "### Before and after the 2015-2019 work",
         "",
