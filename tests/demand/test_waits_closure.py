@@ -30,6 +30,16 @@ def _closed_history(shipped: WaitSeries) -> WaitSeries:
     return WaitSeries("hourly", hist.start, {"general": y})
 
 
+def _trees_alone(
+    model: WaitModel, shipped: WaitSeries, hist: WaitSeries, times: pd.DatetimeIndex
+) -> tuple[np.ndarray, np.ndarray]:
+    """The boosted trees' own forecasts (no level rule) at lead 168, and the observations."""
+    series = shipped.until(dt.datetime(2016, 12, 31, 23)).extended(hist)
+    pos = _positions(series, times)
+    raw = model.predict(_design_rows(series, times, pos - 168, "general"))[0]
+    return raw, series.values["general"][pos]
+
+
 def test_recent_ratio_matches_a_direct_sum() -> None:
     rng = np.random.default_rng(3)
     y = rng.gamma(2.0, 3.0, 400)
@@ -72,10 +82,7 @@ def test_the_level_factor_moves_a_biased_forecast_toward_the_observations(
     half = WaitSeries("hourly", hist.start, {"general": hist.values["general"] * 0.5})
     first, last = dt.date(2017, 3, 1), dt.date(2017, 10, 31)
     fc = forecast_waits(small_hourly_model, first, last, history=half)
-    series = hourly_shipped.until(dt.datetime(2016, 12, 31, 23)).extended(half)
-    pos = _positions(series, fc.times)
-    raw = small_hourly_model.predict(_design_rows(series, fc.times, pos - 168, "general"))[0]
-    obs = series.values["general"][pos]
+    raw, obs = _trees_alone(small_hourly_model, hourly_shipped, half, fc.times)
     ok = np.isfinite(obs)
     assert np.mean(raw[ok]) > np.mean(obs[ok])  # the trees alone are biased high
     assert np.mean(np.abs(fc.delay_min[ok] - obs[ok])) < np.mean(np.abs(raw[ok] - obs[ok]))
@@ -89,10 +96,7 @@ def test_after_a_closure_the_forecast_falls_within_two_weeks(
     first, last = dt.date(2017, 4, 5), dt.date(2017, 4, 30)
     fc = forecast_waits(small_hourly_model, first, last, history=hist)
     # the trees alone, on the same design rows, keep forecasting ordinary delays
-    series = hourly_shipped.until(dt.datetime(2016, 12, 31, 23)).extended(hist)
-    raw = small_hourly_model.predict(
-        _design_rows(series, fc.times, _positions(series, fc.times) - 168, "general")
-    )[0]
+    raw, _ = _trees_alone(small_hourly_model, hourly_shipped, hist, fc.times)
     assert raw.mean() > 1.0
     assert fc.delay_min.mean() < CLOSURE_RATIO * raw.mean()
     assert fc.delay_min.mean() < 0.3  # minutes; every observed hour is 0
