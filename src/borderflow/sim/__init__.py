@@ -37,21 +37,18 @@ from borderflow.sim._draws import (
 )
 from borderflow.sim._errors import ScenarioTooLargeError, SpecError
 from borderflow.sim._metrics import ReplicationMetrics, replication_metrics
-from borderflow.sim._records import StaffingChanges, VehicleRecords
-from borderflow.sim._spec import (
-    CHOICE_RULES,
-    DIRECTIONS,
-    LANE_TYPES,
+from borderflow.sim._parts import (
     BoothSchedule,
     InitialQueue,
     LaneGroup,
-    PortSpec,
     QueueStorage,
     QueueTrigger,
     Secondary,
     Staffing,
     TrafficClass,
 )
+from borderflow.sim._records import StaffingChanges, VehicleRecords
+from borderflow.sim._spec import CHOICE_RULES, DIRECTIONS, LANE_TYPES, PortSpec
 from borderflow.sim._summary import SimulationResult, summarise
 
 __all__ = [

@@ -27,8 +27,9 @@ import numpy.typing as npt
 from borderflow.sim import _kernels, _numba_env
 from borderflow.sim._draws import VehicleDraws
 from borderflow.sim._memo import LastSpecMemo
+from borderflow.sim._parts import BoothSchedule, QueueTrigger
 from borderflow.sim._records import StaffingChanges, VehicleRecords
-from borderflow.sim._spec import LANE_TYPES, BoothSchedule, PortSpec, QueueTrigger
+from borderflow.sim._spec import LANE_TYPES, PortSpec
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int64]

@@ -17,8 +17,9 @@ import numpy.typing as npt
 
 from borderflow.sim import _metric_kernels as _mk
 from borderflow.sim._memo import LastSpecMemo
+from borderflow.sim._parts import BoothSchedule, QueueTrigger
 from borderflow.sim._records import VehicleRecords
-from borderflow.sim._spec import LANE_TYPES, BoothSchedule, PortSpec, QueueTrigger
+from borderflow.sim._spec import LANE_TYPES, PortSpec
 from borderflow.sim._steps import StepFunction
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]

@@ -18,8 +18,9 @@ from typing import Protocol
 import numpy as np
 
 from borderflow.sim._draws import VehicleDraws
+from borderflow.sim._parts import QueueTrigger
 from borderflow.sim._records import StaffingChanges, VehicleRecords
-from borderflow.sim._spec import PortSpec, QueueTrigger
+from borderflow.sim._spec import PortSpec
 
 # Event kinds, in the order they are processed at equal times.
 HOUR_BOUNDARY = 0
